@@ -1,0 +1,52 @@
+/* format.h: Docker's --format handling on top of the template engine.
+ *
+ *   ""/"table"  the command's default table layout
+ *   "table X"   X as a table: a header row, then rows, tab-aligned
+ *   "json"      {{json .}}: one compact JSON object per line
+ *   other       the template, one line per row
+ * The two-character sequences \t and \n in a format become TAB and newline.
+ */
+#ifndef ROBBE_FORMAT_H
+#define ROBBE_FORMAT_H
+
+#include "compat/template.h"
+
+struct formatter;
+
+/* user_format: what the user gave (may be NULL).  default_format: the
+ * command's own layout, e.g. "table {{.ID}}\t{{.Image}}".  headers: object
+ * mapping field name -> column title ("ID" -> "CONTAINER ID"), used for the
+ * header pass of tables; may be NULL.  A bad template fails with Docker's
+ * "template parsing error: ..." wording. */
+int formatter_new(const char *user_format, const char *default_format, const cJSON *headers,
+		  const struct tmpl_options *opts, struct formatter **out, robbe_error **err);
+/* Render one row (buffered: a table is aligned when flushed). */
+int formatter_row(struct formatter *f, const cJSON *row, robbe_error **err);
+/* Write everything (header first for tables, even with no rows). */
+int formatter_flush(struct formatter *f, FILE *out, robbe_error **err);
+void formatter_free(struct formatter *f);
+bool formatter_is_table(const struct formatter *f);
+
+/* Inspect's way: run the template for each object with Go-name folding, then
+ * again with missingkey=error over the raw JSON if the first pass failed;
+ * each result followed by a newline.  Without a format, print the objects as
+ * a JSON array indented with 4 spaces, HTML characters escaped as Go does. */
+int format_inspect(const char *user_format, const cJSON *array, FILE *out, robbe_error **err);
+
+/* Docker's JSON encoding: compact or 4-space indent, HTML escaping of < > &
+ * as \u003c \u003e \u0026, keys in the object's own order. */
+char *json_encode_go(const cJSON *v, bool indent, bool escape_html);
+
+/* Tab-aligned text as Docker's tabwriter makes it: minwidth 10, padding 3. */
+struct tabwriter;
+struct tabwriter *tabwriter_new(int minwidth, int padding);
+void tabwriter_write(struct tabwriter *tw, const char *text, size_t len);
+void tabwriter_flush(struct tabwriter *tw, FILE *out);
+void tabwriter_free(struct tabwriter *tw);
+
+/* Human units as Docker prints them. */
+char *human_size(double bytes);                  /* "7.8MB", "187MB", "1.2GB" (SI, 3 digits) */
+char *human_size_binary(double bytes);           /* "1.5MiB" (stats) */
+char *human_duration(int64_t seconds);           /* "Less than a second", "5 minutes", "About an hour" */
+
+#endif

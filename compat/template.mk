@@ -1,0 +1,1 @@
+# compat/template.mk

@@ -1,0 +1,373 @@
+/* util.c: errors, allocation, string vectors and buffers, small file helpers. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+void die_oom(void)
+{
+	static const char msg[] = "robbe: out of memory\n";
+	ssize_t r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void) r;
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t n)
+{
+	void *p = calloc(nmemb ? nmemb : 1, n ? n : 1);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *r = realloc(p, n ? n : 1);
+	if (!r)
+		die_oom();
+	return r;
+}
+
+char *xstrdup(const char *s)
+{
+	char *r = strdup(s ? s : "");
+	if (!r)
+		die_oom();
+	return r;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *r = strndup(s, n);
+	if (!r)
+		die_oom();
+	return r;
+}
+
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *r;
+	if (vasprintf(&r, fmt, ap) < 0)
+		die_oom();
+	return r;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *r;
+	va_start(ap, fmt);
+	r = xvasprintf(fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static int error_vset(robbe_error **err, int status, int errnum, const char *fmt, va_list ap)
+{
+	robbe_error *e;
+	char *msg = xvasprintf(fmt, ap);
+
+	if (!err) {
+		free(msg);
+		return -1;
+	}
+	/* A second error while one is pending keeps the first: it is the cause. */
+	if (*err) {
+		free(msg);
+		return -1;
+	}
+	e = xcalloc(1, sizeof(*e));
+	e->status = status;
+	e->errnum = errnum;
+	if (errnum) {
+		e->msg = xasprintf("%s: %s", msg, strerror(errnum));
+		free(msg);
+	} else {
+		e->msg = msg;
+	}
+	*err = e;
+	return -1;
+}
+
+int robbe_error_set(robbe_error **err, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	error_vset(err, status, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int robbe_error_errno(robbe_error **err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	error_vset(err, 0, errnum, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int robbe_error_wrap(robbe_error **err, const char *fmt, ...)
+{
+	va_list ap;
+	char *ctx;
+
+	if (!err || !*err)
+		return -1;
+	va_start(ap, fmt);
+	ctx = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *msg = xasprintf("%s: %s", ctx, (*err)->msg);
+	free(ctx);
+	free((*err)->msg);
+	(*err)->msg = msg;
+	return -1;
+}
+
+void robbe_error_free(robbe_error *err)
+{
+	if (!err)
+		return;
+	free(err->msg);
+	free(err);
+}
+
+void robbe_error_warn(robbe_error **err)
+{
+	if (!err || !*err)
+		return;
+	fprintf(stderr, "WARNING: %s\n", (*err)->msg);
+	robbe_error_free(*err);
+	*err = NULL;
+}
+
+size_t strv_len(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+void strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+void strv_push_take(char ***v, char *s)
+{
+	size_t n = strv_len(*v);
+	*v = xrealloc(*v, (n + 2) * sizeof(char *));
+	(*v)[n] = s;
+	(*v)[n + 1] = NULL;
+}
+
+void strv_push(char ***v, const char *s)
+{
+	strv_push_take(v, xstrdup(s));
+}
+
+char **strv_dup(char *const *v)
+{
+	char **r = xcalloc(strv_len(v) + 1, sizeof(char *));
+	for (size_t i = 0; v && v[i]; i++)
+		r[i] = xstrdup(v[i]);
+	return r;
+}
+
+bool strv_contains(char *const *v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+void sbuf_grow(struct sbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	if (need <= sb->alloc)
+		return;
+	size_t a = sb->alloc ? sb->alloc : 64;
+	while (a < need)
+		a *= 2;
+	sb->buf = xrealloc(sb->buf, a);
+	sb->alloc = a;
+}
+
+void sbuf_add(struct sbuf *sb, const void *data, size_t len)
+{
+	sbuf_grow(sb, len);
+	if (len)
+		memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void sbuf_adds(struct sbuf *sb, const char *s)
+{
+	sbuf_add(sb, s, strlen(s));
+}
+
+void sbuf_addc(struct sbuf *sb, char c)
+{
+	sbuf_add(sb, &c, 1);
+}
+
+void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	sbuf_grow(sb, (size_t) n);
+	vsnprintf(sb->buf + sb->len, (size_t) n + 1, fmt, ap);
+	sb->len += (size_t) n;
+}
+
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void sbuf_reset(struct sbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+void sbuf_release(struct sbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->alloc = 0;
+}
+
+char *sbuf_detach(struct sbuf *sb)
+{
+	char *r = sb->buf ? sb->buf : xstrdup("");
+	sb->buf = NULL;
+	sb->len = sb->alloc = 0;
+	return r;
+}
+
+const char *sbuf_str(const struct sbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
+
+bool str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_has_suffix(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+int read_file_all(const char *path, size_t max, char **out, size_t *len, robbe_error **err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct sbuf sb = SBUF_INIT;
+	char chunk[8192];
+
+	if (fd < 0)
+		return robbe_error_errno(err, errno, "open %s", path);
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			sbuf_release(&sb);
+			return robbe_error_errno(err, errno, "read %s", path);
+		}
+		if (n == 0)
+			break;
+		if (sb.len + (size_t) n > max) {
+			sbuf_release(&sb);
+			return robbe_error_errno(err, EFBIG, "read %s", path);
+		}
+		sbuf_add(&sb, chunk, (size_t) n);
+	}
+	if (len)
+		*len = sb.len;
+	*out = sbuf_detach(&sb);
+	return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, int mode, robbe_error **err)
+{
+	cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, (int) getpid());
+	const char *p = data;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return robbe_error_errno(err, errno, "create %s", tmp);
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			unlink(tmp);
+			return robbe_error_errno(err, e, "write %s", tmp);
+		}
+		p += n;
+		len -= (size_t) n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return robbe_error_errno(err, e, "sync %s", tmp);
+	}
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return robbe_error_errno(err, e, "rename %s", path);
+	}
+	return 0;
+}
+
+int mkdir_p(const char *path, int mode, robbe_error **err)
+{
+	cleanup_free char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, (mode_t) mode) < 0 && errno != EEXIST)
+			return robbe_error_errno(err, errno, "mkdir %s", p);
+		*s = '/';
+	}
+	if (mkdir(p, (mode_t) mode) < 0 && errno != EEXIST)
+		return robbe_error_errno(err, errno, "mkdir %s", p);
+	return 0;
+}

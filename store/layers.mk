@@ -1,0 +1,1 @@
+# store/layers.mk
