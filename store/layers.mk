@@ -1,1 +1,3 @@
-# store/layers.mk
+# store/layers.mk: the blob and layer store (blobs/, overlay/).
+librobbe_a_SOURCES += \
+	store/layers.c store/layers.h
