@@ -1,5 +1,164 @@
+/* cli.h: the docker command tree as data, and what a command handler gets.
+ *
+ * Every command is one row of struct command; groups (container, image, ...)
+ * hold a table of sub-rows.  Docker's top-level shorthands (ps, rmi, run,
+ * images, ...) are rows whose `canonical` names the group command they stand
+ * for ("container ls"): they share its options, usage, arguments and handler.
+ * See docs/cli.md.
+ */
 #ifndef ROBBE_CLI_H
 #define ROBBE_CLI_H
+
+#include "compat/opts.h"
+#include "src/paths.h"
+
+struct store;
+struct cli_ctx;
+
 /* Entry point of the command layer: parse argv, dispatch, return the exit status. */
 int cli_main(int argc, char **argv);
+
+/* A handler returns the exit status (0 for success; a container's own
+ * status for run/start -a/exec), or a negative value with *err set. */
+typedef int (*cli_handler)(struct cli_ctx *ctx, robbe_error **err);
+
+/* How many positional arguments a command takes, with Docker's wording. */
+enum arg_rule {
+	ARGS_ANY,	/* anything */
+	ARGS_NONE,	/* "accepts no arguments" */
+	ARGS_EXACT,	/* "requires N argument(s)" */
+	ARGS_MIN,	/* "requires at least N argument(s)" */
+	ARGS_MAX,	/* "requires at most N argument(s)" */
+	ARGS_RANGE,	/* "requires at least N and at most M arguments" */
+	ARGS_EXACT_COBRA, /* cobra's own: "accepts N arg(s), received M" (context use) */
+};
+
+/* struct command.flags */
+#define CMD_STOP_AT_POSITIONAL	0x01	/* options end at the first positional */
+#define CMD_HIDDEN		0x02	/* works, never listed */
+#define CMD_COMMON		0x04	/* root help: "Common Commands" */
+#define CMD_MANAGEMENT		0x08	/* a group: "Management Commands" */
+#define CMD_SWARM		0x10	/* a group: "Swarm Commands" */
+#define CMD_PODMAN		0x20	/* robbe's own (from Podman): listed only when not called as docker */
+#define CMD_RAW_ARGS		0x40	/* no option parsing: every word is a positional (__complete) */
+
+struct command {
+	const char *name;
+	const char *const *aliases;	/* NULL-terminated, or NULL */
+	/* What follows the command path in "Usage:  docker container ls [OPTIONS]".
+	 * "$0" stands for the program name (docker cp's second usage line). */
+	const char *usage;
+	const char *short_help;
+	const char *long_help;		/* shown by --help instead of short_help, if set */
+	const struct opt_def *const *opts; /* NULL-terminated list of tables, or NULL */
+	cli_handler handler;		/* NULL: "not supported yet" */
+	const struct command *subcommands; /* a group's rows, ended by {0} */
+	enum arg_rule args;
+	int args_min, args_max;		/* N (and M for ARGS_RANGE) */
+	unsigned flags;
+	/* For a shorthand row: the path of the command it stands for, from the
+	 * root ("container ls").  Everything but name and flags comes from there. */
+	const char *canonical;
+	enum opt_complete complete;	/* what the positionals are */
+};
+
+/* The root of the tree (commands.c). */
+extern const struct command cli_root;
+
+/* Global options, as given before the command. */
+struct cli_globals {
+	const char *root;
+	const char *runroot;
+	const char *config_dir;	/* --config, else $DOCKER_CONFIG, else ~/.docker */
+	const char *log_level;	/* debug, info, warn, error, fatal */
+	const char *context;
+	char *const *hosts;	/* -H, accepted and ignored */
+	bool debug;
+};
+
+/* What a handler gets. */
+struct cli_ctx {
+	const char *prog;		/* "docker" or "robbe": how we were called */
+	struct cli_globals g;
+	const struct command *cmd;	/* the resolved (canonical) row */
+	const char *path;		/* as called: "docker container ls" */
+	struct opts_result *opts;	/* the command's options */
+	int argc;			/* positionals */
+	char **argv;
+	/* Lazily filled by cli_paths() / cli_store(). */
+	bool have_paths;
+	struct robbe_paths paths;
+	struct store *store;
+};
+
+/* The directories robbe uses (from --root/--runroot and the environment). */
+int cli_paths(struct cli_ctx *ctx, const struct robbe_paths **out, robbe_error **err);
+/* The store, opened on first use and closed when the command ends. */
+int cli_store(struct cli_ctx *ctx, struct store **out, robbe_error **err);
+/* Print to stderr when --debug or --log-level=debug. */
+void cli_debug(const struct cli_ctx *ctx, const char *fmt, ...) ATTR_PRINTF(2, 3);
+
+/* Errors.  cli_main prints err->msg as it stands and exits with
+ * err->status (1 when 0).  Engine errors reach the user the way daemon
+ * errors do in Docker: wrap them once with cli_daemon_error(). */
+int cli_daemon_error(robbe_error **err);	/* "Error response from daemon: <msg>" */
+/* docker run/create's shape: "docker: <msg>\n\nRun 'docker run --help' for more information", status 125 unless set. */
+int cli_run_error(const struct cli_ctx *ctx, robbe_error **err);
+
+/* ---- the tree (commands.c, cli.c) ---- */
+
+/* A row's data with shorthands resolved: the row itself, or the one its
+ * `canonical` names.  NULL only if the table is broken. */
+const struct command *cli_resolve(const struct command *row);
+/* Look up "container ls" (names or aliases) from the root; NULL if none. */
+const struct command *cli_lookup(const char *path);
+/* A subcommand of `group` by name or alias. */
+const struct command *cli_find_sub(const struct command *group, const char *word);
+/* True for a row that is a group (has a subcommand table). */
+bool cli_is_group(const struct command *c);
+/* Is the row listed in help for this program name? */
+bool cli_listed(const struct command *c, const char *prog);
+
+/* ---- help and usage errors (cmd-help.c) ---- */
+
+/* Columns to wrap option help at: the terminal on stdin, less one; else 79. */
+int cli_help_width(void);
+/* Docker's help page for `row` reached as `path` ("docker container ls"). */
+void cli_render_help(const char *prog, const char *path, const struct command *row, int width, struct sbuf *out);
+/* "docker container ls [OPTIONS]": the path and the usage string. */
+char *cli_use_line(const char *prog, const char *path, const struct command *c);
+/* Check the positional count; on failure *err holds Docker's message, status 1. */
+int cli_check_args(const char *prog, const char *path, const struct command *c, int argc, robbe_error **err);
+/* Wrap a parse error: "<msg>\n\nUsage:  <use line>\n\nRun '<path> --help' for more information", status 125. */
+int cli_flag_error(const char *prog, const char *path, const struct command *c, robbe_error **err);
+
+/* ---- version strings (cmd-system.c) ---- */
+/* "robbe version 0.1.0, build abc1234" or, called as docker, "Docker version ...". */
+char *cli_version_line(const char *prog);
+
+/* ---- completion (cmd-complete.c) ---- */
+
+/* Candidates for the last word of `words` (the command line after the
+ * program name; the last one may be ""), one per line: "value\tdescription".
+ * A last line ":file" or ":dir" asks the shell for its own file completion. */
+void cli_complete(const char *prog, int nwords, char *const *words, struct sbuf *out);
+/* The store hook: names for container/image/volume/network kinds.  Empty
+ * until the store can list them. */
+void cli_complete_objects(enum opt_complete kind, const char *prefix, char ***out);
+
+/* ---- the tables (commands.c, cmd-*.c) and the handlers there ---- */
+extern const struct command container_cmds[], checkpoint_cmds[];		/* cmd-container.c */
+extern const struct command image_cmds[], builder_cmds[], manifest_cmds[], trust_cmds[]; /* cmd-image.c */
+extern const struct command network_cmds[], volume_cmds[];			/* cmd-network.c */
+extern const struct command system_cmds[], context_cmds[], plugin_cmds[];	/* cmd-system.c */
+extern const struct command config_cmds[], node_cmds[], secret_cmds[], service_cmds[],
+	stack_cmds[], swarm_cmds[];						/* cmd-swarm.c */
+/* The global options (commands.c). */
+extern const struct opt_def cli_global_opts[];
+
+int cmd_version(struct cli_ctx *ctx, robbe_error **err);	/* cmd-system.c */
+int cmd_system_info(struct cli_ctx *ctx, robbe_error **err);	/* cmd-system.c */
+int cmd_help(struct cli_ctx *ctx, robbe_error **err);		/* cmd-help.c */
+int cmd_complete(struct cli_ctx *ctx, robbe_error **err);	/* cmd-complete.c */
+
 #endif
