@@ -371,3 +371,41 @@ int mkdir_p(const char *path, int mode, robbe_error **err)
 		return robbe_error_errno(err, errno, "mkdir %s", p);
 	return 0;
 }
+
+#include <dirent.h>
+
+int rm_rf_at(int parent_fd, const char *name, robbe_error **err)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (unlinkat(parent_fd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR)
+		return robbe_error_errno(err, errno, "remove %s", name);
+	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : robbe_error_errno(err, errno, "open %s", name);
+	/* A directory without write permission cannot be emptied by its
+	 * owner; it is about to go, so its mode no longer matters. */
+	(void) fchmod(fd, 0700);
+	d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		return robbe_error_errno(err, e, "open %s", name);
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (rm_rf_at(dirfd(d), de->d_name, err) < 0) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	if (unlinkat(parent_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return robbe_error_errno(err, errno, "remove %s", name);
+	return 0;
+}

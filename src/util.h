@@ -164,4 +164,9 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode, 
 /* mkdir -p with the given mode for created directories. */
 int mkdir_p(const char *path, int mode, robbe_error **err);
 
+/* Remove name under parent_fd and everything below it without following
+ * symbolic links; a missing name is not an error.  Holds one descriptor per
+ * directory level, so callers bound the depth of trees they create. */
+int rm_rf_at(int parent_fd, const char *name, robbe_error **err);
+
 #endif

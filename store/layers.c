@@ -275,35 +275,69 @@ void blob_writer_abort(struct blob_writer *w)
 	free(w);
 }
 
+/* Check size, flush, and rename the partial file to blobs/sha256/<hex>;
+ * ends the writer either way. */
+static int blob_publish(struct blob_writer *w, const char *digest, int64_t expected_size, uint64_t size,
+			robbe_error **err)
+{
+	int r = -1;
+
+	if (expected_size >= 0 && (uint64_t) expected_size != size)
+		robbe_error_set(err, 0, "size mismatch for %s: expected %lld bytes, got %llu", digest,
+				(long long) expected_size, (unsigned long long) size);
+	else if (fsync(w->fd) < 0)
+		robbe_error_errno(err, errno, "sync blob %s", digest);
+	else if (renameat(w->s->blobs_fd, w->name, w->s->sha_fd, digest + 7) < 0)
+		robbe_error_errno(err, errno, "store blob %s", digest);
+	else
+		r = 0;
+	if (r < 0) {
+		blob_writer_abort(w);
+		return -1;
+	}
+	(void) fsync(w->s->sha_fd);
+	cleanup_closep(&w->fd);
+	digest_ctx_free(w->ctx);
+	free(w->name);
+	free(w);
+	return 0;
+}
+
 int blob_writer_commit(struct blob_writer *w, const char *expected, int64_t expected_size, char **digest_out,
 		       robbe_error **err)
 {
 	cleanup_free char *got = digest_ctx_final(w->ctx);
-	int r = -1;
 
-	if (expected && strcmp(got, expected) != 0)
-		robbe_error_set(err, 0, "digest mismatch: expected %s, got %s", expected, got);
-	else if (expected_size >= 0 && (uint64_t) expected_size != w->size)
-		robbe_error_set(err, 0, "size mismatch for %s: expected %lld bytes, got %llu", got,
-				(long long) expected_size, (unsigned long long) w->size);
-	else if (fsync(w->fd) < 0)
-		robbe_error_errno(err, errno, "sync blob %s", got);
-	else if (renameat(w->s->blobs_fd, w->name, w->s->sha_fd, got + 7) < 0)
-		robbe_error_errno(err, errno, "store blob %s", got);
-	else
-		r = 0;
-	if (r == 0) {
-		(void) fsync(w->s->sha_fd);
-		if (digest_out)
-			*digest_out = steal_pointer(&got);
-		cleanup_closep(&w->fd);
-		digest_ctx_free(w->ctx);
-		free(w->name);
-		free(w);
-		return 0;
+	if (expected && strcmp(got, expected) != 0) {
+		blob_writer_abort(w);
+		return robbe_error_set(err, 0, "digest mismatch: expected %s, got %s", expected, got);
 	}
-	blob_writer_abort(w);
-	return -1;
+	if (blob_publish(w, got, expected_size, w->size, err) < 0)
+		return -1;
+	if (digest_out)
+		*digest_out = steal_pointer(&got);
+	return 0;
+}
+
+int blob_writer_fd(const struct blob_writer *w)
+{
+	return w->fd;
+}
+
+int blob_writer_commit_verified(struct blob_writer *w, const char *digest, int64_t expected_size,
+				robbe_error **err)
+{
+	struct stat st;
+
+	if (!sha256_hex(digest)) {
+		blob_writer_abort(w);
+		return robbe_error_set(err, 0, "invalid blob digest \"%.100s\"", digest ? digest : "");
+	}
+	if (fstat(w->fd, &st) < 0) {
+		blob_writer_abort(w);
+		return robbe_error_errno(err, errno, "stat blob %s", digest);
+	}
+	return blob_publish(w, digest, expected_size, (uint64_t) st.st_size, err);
 }
 
 int layer_store_put_blob(struct layer_store *s, const void *data, size_t len, const char *expected,

@@ -71,6 +71,14 @@ int blob_writer_write(struct blob_writer *w, const void *data, size_t len, robbe
 int blob_writer_commit(struct blob_writer *w, const char *expected, int64_t expected_size, char **digest_out,
 		       robbe_error **err);
 void blob_writer_abort(struct blob_writer *w);
+/* For writers that stream and verify on their own (registry_blob_fetch_fd
+ * checks the digest while downloading): the locked partial file itself.
+ * Bytes written to it bypass the writer's hash, so publish them with
+ * blob_writer_commit_verified(), which trusts the caller's check of
+ * `digest` and only checks the size (-1 = unknown).  Ends the writer. */
+int blob_writer_fd(const struct blob_writer *w);
+int blob_writer_commit_verified(struct blob_writer *w, const char *digest, int64_t expected_size,
+				robbe_error **err);
 
 /* ---- layers ---------------------------------------------------------- */
 
@@ -87,7 +95,8 @@ const char *layer_store_overlay_dir(const struct layer_store *s);
 /* The lowerdir list for mounting a container on top of this layer,
  * relative to layer_store_overlay_dir(): "l/<this>:l/<parent>:...". */
 int layer_store_lowers(const struct layer_store *s, const char *chain_id, char **out, robbe_error **err);
-/* Remove a layer.  Callers make sure no image or container uses it. */
+/* Remove a layer.  Callers make sure no image, container or child layer
+ * uses it (children's lower files name its short link). */
 int layer_store_remove_layer(struct layer_store *s, const char *chain_id, robbe_error **err);
 
 /* A layer in the making. */
