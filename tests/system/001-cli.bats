@@ -98,9 +98,10 @@ load helpers
 	assert_contains "$output" ", build "
 }
 
-@test "-h is --hostname for run, help elsewhere" {
+@test "-h is --hostname for run, deprecated help elsewhere" {
 	run_robbe ps -h
-	assert_line 0 "Usage:  robbe ps [OPTIONS]"
+	assert_line 0 "Flag shorthand -h has been deprecated, use --help"
+	assert_line 1 "Usage:  robbe ps [OPTIONS]"
 	run_robbe run --help
 	assert_contains "$output" "  -h, --hostname string"
 }
