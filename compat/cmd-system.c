@@ -655,7 +655,7 @@ static int info_doc(struct cli_ctx *ctx, cJSON **out, robbe_error **err)
 	cleanup_free char *cgv_s = xasprintf("%d", cgv);
 	static const char *const volume_plugins[] = { "local", NULL };
 	static const char *const network_plugins[] = { "bridge", "host", "ipvlan", "macvlan", "null", NULL };
-	static const char *const log_plugins[] = { "journald", "k8s-file", "none", "passthrough", NULL };
+	static const char *const log_plugins[] = { "json-file", "k8s-file", "none", "passthrough", NULL };
 	static const char *const cdi_dirs[] = { "/etc/cdi", "/var/run/cdi", NULL };
 	static const char *const insecure[] = { "::1/128", "127.0.0.0/8", NULL };
 
@@ -696,7 +696,7 @@ static int info_doc(struct cli_ctx *ctx, cJSON **out, robbe_error **err)
 	cJSON_AddBoolToObject(doc, "OomKillDisable", cgv == 1);
 	cJSON_AddNumberToObject(doc, "NGoroutines", 1);
 	cJSON_AddStringToObject(doc, "SystemTime", now);
-	cJSON_AddStringToObject(doc, "LoggingDriver", "k8s-file");
+	cJSON_AddStringToObject(doc, "LoggingDriver", "json-file");
 	cJSON_AddStringToObject(doc, "CgroupDriver", "cgroupfs");
 	cJSON_AddStringToObject(doc, "CgroupVersion", cgv_s);
 	cJSON_AddNumberToObject(doc, "NEventsListener", 0);
