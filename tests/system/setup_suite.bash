@@ -19,6 +19,23 @@ setup_suite() {
 
 	make_busybox_rootfs "$ROBBE_TEST_ROOT/busybox-rootfs.tar"
 	export ROBBE_TEST_ROOTFS="$ROBBE_TEST_ROOT/busybox-rootfs.tar"
+
+	# The shared test image, in the open registry for every file to pull:
+	# the busybox rootfs imported (with a Cmd and a label) into a store of
+	# the suite's own, then pushed.  Everything depends on it, so a failure
+	# here stops the run and says why.
+	export ROBBE_TEST_IMAGE="$ROBBE_TEST_REGISTRY/robbe/busybox:latest"
+	local img_out
+	local img_robbe=(env HOME="$ROBBE_TEST_ROOT/image-home" robbe --root "$ROBBE_TEST_ROOT/image-root"
+		--runroot "$ROBBE_TEST_ROOT/image-run")
+	if ! img_out=$("${img_robbe[@]}" import --change 'CMD ["sh"]' --change 'LABEL org.robbe.test=busybox' \
+			"$ROBBE_TEST_ROOTFS" "$ROBBE_TEST_IMAGE" 2>&1) ||
+		! img_out+=$'\n'$("${img_robbe[@]}" push "$ROBBE_TEST_IMAGE" 2>&1); then
+		echo "setup_suite: FAILED to make the shared test image $ROBBE_TEST_IMAGE" \
+			"(robbe import + robbe push); every test using it would fail. Output:" >&2
+		echo "$img_out" >&2
+		return 1
+	fi
 }
 
 teardown_suite() {
