@@ -22,8 +22,11 @@ enum tmpl_missing {
 };
 
 /* Methods with arguments on the value ("{{.Label \"k\"}}" on a ps row).
- * Return a new cJSON value (owned by the caller), or NULL with *err set
- * (or with *err unset for "no such method": the field lookup then proceeds). */
+ * Called for every field looked up on an object, with the command's
+ * arguments (and a piped value last) as new cJSON values the engine frees.
+ * Return a new cJSON value (the engine takes it), or NULL with *err set
+ * (reported as "error calling NAME: ..."), or NULL with *err unset for "no
+ * such method": the field lookup then proceeds. */
 typedef cJSON *(*tmpl_method_fn)(void *ud, const cJSON *dot, const char *name,
 				 cJSON *const *args, int nargs, robbe_error **err);
 
@@ -39,8 +42,15 @@ struct tmpl_options {
 	void *method_ud;
 };
 
-/* Parse; errors read as Go's: `template: :1: unexpected "}" in operand`. */
+/* Parse; errors read as Go's: `template: :1: unexpected "}" in operand`
+ * (status 0: callers choose the exit code and any prefix). */
 int tmpl_parse(const char *text, struct tmpl **out, robbe_error **err);
+/* Run the template with dot (NULL: no value) appending to out.  opts may be
+ * NULL (Go's defaults).  On failure what was printed before the error stays
+ * in out, as with Go, and the error reads
+ * `template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"`.
+ * JSON numbers without a fraction are Go ints (as Docker's typed structs
+ * have them), others float64.  Output, nesting and work are bounded. */
 int tmpl_execute(const struct tmpl *t, const cJSON *dot, const struct tmpl_options *opts,
 		 struct sbuf *out, robbe_error **err);
 void tmpl_free(struct tmpl *t);

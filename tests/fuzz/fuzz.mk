@@ -26,7 +26,8 @@ fuzz: librobbe-fuzz.stamp
 	done
 
 # The fuzz binaries compile the library sources they need directly, with the sanitizers.
-FUZZ_LIB_SOURCES = src/util.c compat/template.c compat/format.c compat/tabwriter.c \
+FUZZ_LIB_SOURCES = src/util.c compat/template.c compat/template-lex.c compat/template-parse.c \
+	compat/template-funcs.c compat/template-fmt.c compat/format.c compat/tabwriter.c \
 	compat/human.c compat/opts.c
 librobbe-fuzz.stamp:
 	@touch $@
