@@ -8,16 +8,49 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "compat/cli.h"
+#include "src/image.h"
+
+/* Local image names, familiar ("busybox:latest"), from the default store;
+ * nothing when there is no database yet (completion creates nothing). */
+static void complete_images(const char *prefix, char ***out)
+{
+	struct robbe_paths paths;
+	struct store *s = NULL;
+	struct store_image **imgs = NULL;
+	cleanup_free char *db = NULL;
+	robbe_error *e = NULL;
+
+	if (paths_init(&paths, NULL, NULL, &e) < 0) {
+		robbe_error_free(e);
+		return;
+	}
+	db = paths_db(&paths);
+	if (access(db, F_OK) == 0 && store_open(&paths, &s, &e) == 0 && store_image_list(s, &imgs, &e) == 0) {
+		for (size_t i = 0; imgs[i]; i++)
+			for (size_t k = 0; imgs[i]->names && imgs[i]->names[k]; k++) {
+				char *name = image_familiar(imgs[i]->names[k]);
+				if (str_has_prefix(name, prefix) && !strv_contains(*out, name))
+					strv_push_take(out, name);
+				else
+					free(name);
+			}
+	}
+	store_image_list_free(imgs);
+	if (s)
+		store_close(s);
+	robbe_error_free(e);
+	paths_release(&paths);
+}
 
 void cli_complete_objects(enum opt_complete kind, const char *prefix, char ***out)
 {
-	/* Hook for the store: container, image, volume and network names
-	 * will be listed here once the store can enumerate them. */
-	(void) kind;
-	(void) prefix;
-	(void) out;
+	/* Hook for the store: container, volume and network names will be
+	 * listed here as their commands arrive. */
+	if (kind == COMPLETE_IMAGE)
+		complete_images(prefix, out);
 }
 
 static void add(struct sbuf *out, const char *prefix, const char *value, const char *desc)
