@@ -160,5 +160,43 @@ int cmd_version(struct cli_ctx *ctx, robbe_error **err);	/* cmd-system.c */
 int cmd_system_info(struct cli_ctx *ctx, robbe_error **err);	/* cmd-system.c */
 int cmd_help(struct cli_ctx *ctx, robbe_error **err);		/* cmd-help.c */
 int cmd_complete(struct cli_ctx *ctx, robbe_error **err);	/* cmd-complete.c */
+/* cmd-image-io.c */
+int cmd_image_push(struct cli_ctx *ctx, robbe_error **err);
+int cmd_image_save(struct cli_ctx *ctx, robbe_error **err);
+int cmd_image_load(struct cli_ctx *ctx, robbe_error **err);
+int cmd_image_import(struct cli_ctx *ctx, robbe_error **err);
+int cmd_login(struct cli_ctx *ctx, robbe_error **err);
+int cmd_logout(struct cli_ctx *ctx, robbe_error **err);
+
+/* cmd-container-list.c, cmd-container-inspect.c, cmd-container-logs.c, cmd-container-stats.c */
+int cmd_container_ls(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_inspect(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_port(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_exists(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_logs(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_top(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_stats(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_update(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_prune(struct cli_ctx *ctx, robbe_error **err);
+
+/* cmd-container-run.c */
+int cmd_container_create(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_run(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_start(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_stop(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_kill(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_restart(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_rm(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_wait(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_pause(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_unpause(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_rename(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_cleanup(struct cli_ctx *ctx, robbe_error **err);
+
+/* cmd-container-files.c */
+int cmd_container_cp(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_diff(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_export(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_commit(struct cli_ctx *ctx, robbe_error **err);
 
 #endif

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "compat/cli.h"
+#include "compat/cmd-volume.h"
 
 static const struct opt_def network_connect_opts[] = {
 	{ .long_name = "alias", .type = OPT_STRINGS, .help = "Extra name of the container on the network" },
@@ -181,12 +182,14 @@ const struct command volume_cmds[] = {
 	  .usage = "[OPTIONS] [VOLUME]",
 	  .short_help = "Create a volume",
 	  .opts = OPTS(volume_create_opts),
+	  .handler = cmd_volume_create,
 	  .args = ARGS_MAX,
 	  .args_max = 1,
 	  .complete = COMPLETE_VOLUME },
 	{ .name = "exists",
 	  .usage = "VOLUME",
 	  .short_help = "Exit 0 if a volume exists, 1 if it does not",
+	  .handler = cmd_volume_exists,
 	  .args = ARGS_EXACT,
 	  .args_min = 1,
 	  .flags = CMD_PODMAN,
@@ -195,6 +198,7 @@ const struct command volume_cmds[] = {
 	  .usage = "[OPTIONS] VOLUME [VOLUME...]",
 	  .short_help = "Show details of one or more volumes",
 	  .opts = OPTS(volume_inspect_opts),
+	  .handler = cmd_volume_inspect,
 	  .args = ARGS_MIN,
 	  .args_min = 1,
 	  .complete = COMPLETE_VOLUME },
@@ -203,11 +207,13 @@ const struct command volume_cmds[] = {
 	  .usage = "[OPTIONS]",
 	  .short_help = "List volumes",
 	  .opts = OPTS(volume_ls_opts),
+	  .handler = cmd_volume_ls,
 	  .args = ARGS_NONE },
 	{ .name = "prune",
 	  .usage = "[OPTIONS]",
 	  .short_help = "Delete every volume no container uses",
 	  .opts = OPTS(volume_prune_opts),
+	  .handler = cmd_volume_prune,
 	  .args = ARGS_NONE },
 	{ .name = "rm",
 	  .aliases = (const char *const[]){ "remove", NULL },
@@ -215,6 +221,7 @@ const struct command volume_cmds[] = {
 	  .short_help = "Delete one or more volumes",
 	  .long_help = "Delete one or more volumes. A volume a container still uses cannot be deleted.",
 	  .opts = OPTS(volume_rm_opts),
+	  .handler = cmd_volume_rm,
 	  .args = ARGS_MIN,
 	  .args_min = 1,
 	  .complete = COMPLETE_VOLUME },

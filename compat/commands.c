@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "compat/cli.h"
+#include "compat/cmd-image-cmds.h"
 
 const struct opt_def cli_global_opts[] = {
 	{ .long_name = "config", .type = OPT_STRING, .complete = COMPLETE_DIR,
@@ -88,6 +89,7 @@ static const struct command root_cmds[] = {
 	{ .name = "login",
 	  .usage = "[OPTIONS] [SERVER]",
 	  .short_help = "Store credentials for a registry",
+	  .handler = cmd_login,
 	  .opts = OPTS(login_opts),
 	  .args = ARGS_MAX,
 	  .args_max = 1,
@@ -95,6 +97,7 @@ static const struct command root_cmds[] = {
 	{ .name = "logout",
 	  .usage = "[SERVER]",
 	  .short_help = "Forget the credentials for a registry",
+	  .handler = cmd_logout,
 	  .args = ARGS_MAX,
 	  .args_max = 1,
 	  .flags = CMD_COMMON },
@@ -199,6 +202,7 @@ static const struct command root_cmds[] = {
 	  .usage = "[OPTIONS] NAME|ID [NAME|ID...]",
 	  .short_help = "Show low-level details of containers, images and other objects",
 	  .opts = OPTS(inspect_opts),
+	  .handler = cmd_inspect,
 	  .args = ARGS_MIN,
 	  .args_min = 1,
 	  .complete = COMPLETE_CONTAINER },

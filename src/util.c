@@ -409,3 +409,86 @@ int rm_rf_at(int parent_fd, const char *name, robbe_error **err)
 		return robbe_error_errno(err, errno, "remove %s", name);
 	return 0;
 }
+
+/* Length of the valid UTF-8 sequence at s (2..4), or 0. */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void sbuf_add_go_quoted(struct sbuf *sb, const char *s)
+{
+	static const char esc_from[] = "\a\b\f\n\r\t\v";
+	static const char esc_to[] = "abfnrtv";
+
+	sbuf_addc(sb, '"');
+	for (const unsigned char *p = (const unsigned char *) s; *p;) {
+		const char *e = *p ? strchr(esc_from, *p) : NULL;
+		size_t n;
+
+		if (*p == '"' || *p == '\\') {
+			sbuf_addc(sb, '\\');
+			sbuf_addc(sb, (char) *p++);
+		} else if (e) {
+			sbuf_addc(sb, '\\');
+			sbuf_addc(sb, esc_to[e - esc_from]);
+			p++;
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			sbuf_addc(sb, (char) *p++);
+		} else if (*p >= 0x80 && (n = utf8_seq_len(p)) > 0) {
+			sbuf_add(sb, p, n);
+			p += n;
+		} else {
+			sbuf_addf(sb, "\\x%02x", *p++);
+		}
+	}
+	sbuf_addc(sb, '"');
+}
+
+int write_file_replace(const char *path, const void *data, size_t len, int mode, robbe_error **err)
+{
+	cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, (int) getpid());
+	const char *p = data;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return robbe_error_errno(err, errno, "create %s", tmp);
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			unlink(tmp);
+			return robbe_error_errno(err, e, "write %s", tmp);
+		}
+		p += n;
+		len -= (size_t) n;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return robbe_error_errno(err, e, "write %s", path);
+	}
+	return 0;
+}

@@ -169,4 +169,15 @@ int mkdir_p(const char *path, int mode, robbe_error **err);
  * directory level, so callers bound the depth of trees they create. */
 int rm_rf_at(int parent_fd, const char *name, robbe_error **err);
 
+/* Go's %q of a string (strconv.Quote), as Docker's messages quote names:
+ * "..." with \" \\ \n \t and friends escaped, other control bytes and
+ * invalid UTF-8 as \xNN; valid multi-byte characters are kept. */
+void sbuf_add_go_quoted(struct sbuf *sb, const char *s);
+
+/* Replace path with data through a temporary file and rename: readers see
+ * the old or the new content, never a mix.  Unlike write_file_atomic it
+ * does not fsync: for files that can be made again, or whose durability
+ * comes with a later commit on the same file system. */
+int write_file_replace(const char *path, const void *data, size_t len, int mode, robbe_error **err);
+
 #endif
