@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "compat/cli.h"
+#include "src/mountspec.h"
 #include "src/container.h"
 #include "src/units.h"
 
@@ -179,10 +180,6 @@ struct create_args {
 	char **tmpfs;
 	char **annotations;
 	char **sysctls;
-	char **binds;
-	struct spec_mount *mounts;
-	size_t n_mounts;
-	char ***mount_opts;
 	struct spec_ulimit *ulimits;
 	struct units_ulimit *uparsed;
 	size_t n_ulimits;
@@ -203,14 +200,6 @@ static void create_args_release(struct create_args *a)
 	strv_free(a->tmpfs);
 	strv_free(a->annotations);
 	strv_free(a->sysctls);
-	strv_free(a->binds);
-	for (size_t i = 0; i < a->n_mounts; i++) {
-		free((char *) a->mounts[i].source);
-		free((char *) a->mounts[i].destination);
-		strv_free(a->mount_opts[i]);
-	}
-	free(a->mounts);
-	free(a->mount_opts);
 	for (size_t i = 0; i < a->n_ulimits; i++)
 		free(a->uparsed[i].name);
 	free(a->uparsed);
@@ -234,132 +223,11 @@ static const char *const unsupported_opts[] = {
 	"health-cmd",	   "health-interval",	  "health-retries",	   "health-start-interval",
 	"health-start-period", "health-timeout",  "ip",		   "ip6",	     "link",
 	"link-local-ip",   "mac-address",	  "network-alias",	   "oom-kill-disable", "oom-score-adj",
-	"publish",	   "storage-opt",	  "use-api-socket",	   "volume-driver", "volumes-from",
+	"publish",	   "storage-opt",	  "use-api-socket",
 };
 
 /* Windows-only options: Docker's Linux daemon drops them with a warning. */
 static const char *const windows_only_opts[] = { "cpu-count", "cpu-percent", "io-maxbandwidth", "io-maxiops" };
-
-static void add_mount(struct create_args *a, const char *type, const char *source, const char *dest, char **opts)
-{
-	a->mounts = xrealloc(a->mounts, (a->n_mounts + 1) * sizeof(*a->mounts));
-	a->mount_opts = xrealloc(a->mount_opts, (a->n_mounts + 1) * sizeof(*a->mount_opts));
-	a->mount_opts[a->n_mounts] = opts;
-	a->mounts[a->n_mounts] = (struct spec_mount){
-		.type = type,
-		.source = xstrdup(source ? source : type),
-		.destination = xstrdup(dest),
-		.options = opts,
-	};
-	a->n_mounts++;
-}
-
-/* -v /host:/ctr[:opts]; named and anonymous volumes need the volume engine. */
-static int parse_volume(struct create_args *a, const char *spec, robbe_error **err)
-{
-	cleanup_strv char **parts = NULL;
-	cleanup_free char *copy = xstrdup(spec);
-	char **opts = NULL;
-	char *save = NULL;
-
-	for (char *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save))
-		strv_push(&parts, t);
-	if (strv_len(parts) < 2 || strv_len(parts) > 3)
-		return robbe_error_set(err, EXIT_ENGINE, "invalid volume specification: '%s'", spec);
-	if (parts[0][0] != '/')
-		return robbe_error_set(err, EXIT_ENGINE, "named volumes (%s) are not supported by robbe yet", parts[0]);
-	if (parts[1][0] != '/')
-		return robbe_error_set(err, EXIT_ENGINE,
-				       "invalid volume specification: '%s': invalid mount config for type \"bind\": "
-				       "invalid mount path: '%s' mount path must be absolute",
-				       spec, parts[1]);
-	if (access(parts[0], F_OK) < 0)
-		return robbe_error_set(err, EXIT_ENGINE,
-				       "invalid mount config for type \"bind\": bind source path does not exist: %s",
-				       parts[0]);
-	if (parts[2]) {
-		cleanup_free char *o = xstrdup(parts[2]);
-		char *s2 = NULL;
-		for (char *t = strtok_r(o, ",", &s2); t; t = strtok_r(NULL, ",", &s2)) {
-			if (!strcmp(t, "ro") || !strcmp(t, "rw") || str_has_suffix(t, "shared") ||
-			    str_has_suffix(t, "slave") || str_has_suffix(t, "private"))
-				strv_push(&opts, t);
-			else if (!strcmp(t, "z") || !strcmp(t, "Z") || !strcmp(t, "consistent") ||
-				 !strcmp(t, "cached") || !strcmp(t, "delegated") || !strcmp(t, "nocopy"))
-				continue;	/* SELinux labels and macOS hints: nothing to do here */
-			else {
-				strv_free(opts);
-				return robbe_error_set(err, EXIT_ENGINE, "invalid mode: %s", t);
-			}
-		}
-	}
-	add_mount(a, "bind", parts[0], parts[1], opts);
-	strv_push(&a->binds, spec);
-	return 0;
-}
-
-/* --mount type=bind|tmpfs,... */
-static int parse_mount(struct create_args *a, const char *spec, robbe_error **err)
-{
-	cleanup_free char *copy = xstrdup(spec);
-	cleanup_free char *type = NULL, *src = NULL, *dst = NULL;
-	char **opts = NULL;
-	char *save = NULL;
-
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(t, '=');
-		const char *v = eq ? eq + 1 : "";
-		if (eq)
-			*eq = '\0';
-		if (!strcmp(t, "type"))
-			free(type), type = xstrdup(v);
-		else if (!strcmp(t, "source") || !strcmp(t, "src"))
-			free(src), src = xstrdup(v);
-		else if (!strcmp(t, "target") || !strcmp(t, "dst") || !strcmp(t, "destination"))
-			free(dst), dst = xstrdup(v);
-		else if (!strcmp(t, "readonly") || !strcmp(t, "ro")) {
-			if (!eq || !strcmp(v, "true") || !strcmp(v, "1"))
-				strv_push(&opts, "ro");
-		} else if (!strcmp(t, "bind-propagation"))
-			strv_push(&opts, v);
-		else if (!strcmp(t, "tmpfs-size"))
-			strv_push_take(&opts, xasprintf("size=%s", v));
-		else if (!strcmp(t, "tmpfs-mode"))
-			strv_push_take(&opts, xasprintf("mode=%s", v));
-		else if (!strcmp(t, "consistency"))
-			continue;
-		else {
-			strv_free(opts);
-			return robbe_error_set(err, EXIT_ENGINE, "invalid argument \"%s\" for \"--mount\" flag: unexpected key '%s' in '%s'",
-					       spec, t, spec);
-		}
-	}
-	if (!type)
-		type = xstrdup("volume");
-	if (!dst) {
-		strv_free(opts);
-		return robbe_error_set(err, EXIT_ENGINE, "invalid argument \"%s\" for \"--mount\" flag: target is required", spec);
-	}
-	if (!strcmp(type, "bind")) {
-		if (!src || src[0] != '/') {
-			strv_free(opts);
-			return robbe_error_set(err, EXIT_ENGINE, "invalid mount config for type \"bind\": field Source must not be empty");
-		}
-		if (access(src, F_OK) < 0) {
-			strv_free(opts);
-			return robbe_error_set(err, EXIT_ENGINE,
-					       "invalid mount config for type \"bind\": bind source path does not exist: %s", src);
-		}
-		add_mount(a, "bind", src, dst, opts);
-		return 0;
-	}
-	if (!strcmp(type, "tmpfs")) {
-		add_mount(a, "tmpfs", "tmpfs", dst, opts);
-		return 0;
-	}
-	strv_free(opts);
-	return robbe_error_set(err, EXIT_ENGINE, "--mount type=%s is not supported by robbe yet", type);
-}
 
 static int parse_restart(const char *s, struct container_create_request *req, robbe_error **err)
 {
@@ -555,7 +423,7 @@ static void build_host_config(const struct opts_result *o, struct create_args *a
 	char *const *v;
 
 	cJSON *hc = a->host_config = cJSON_CreateObject();
-	cJSON_AddItemToObject(hc, "Binds", list_json(a->binds, true));
+	cJSON_AddNullToObject(hc, "Binds");	/* filled by the volume engine at create */
 	cJSON_AddStringToObject(hc, "ContainerIDFile", opts_str(o, "cidfile") ? opts_str(o, "cidfile") : "");
 	{
 		cJSON *lc = cJSON_AddObjectToObject(hc, "LogConfig");
@@ -577,8 +445,8 @@ static void build_host_config(const struct opts_result *o, struct create_args *a
 		cJSON_AddNumberToObject(rp, "MaximumRetryCount", req->restart_max);
 	}
 	cJSON_AddBoolToObject(hc, "AutoRemove", req->auto_remove);
-	cJSON_AddStringToObject(hc, "VolumeDriver", "");
-	cJSON_AddNullToObject(hc, "VolumesFrom");
+	cJSON_AddStringToObject(hc, "VolumeDriver", opts_str(o, "volume-driver") ? opts_str(o, "volume-driver") : "");
+	cJSON_AddItemToObject(hc, "VolumesFrom", list_json(opts_list(o, "volumes-from"), true));
 	{
 		cJSON *cs = cJSON_AddArrayToObject(hc, "ConsoleSize");
 		cJSON_AddItemToArray(cs, cJSON_CreateNumber(0));
@@ -887,16 +755,15 @@ static int build_request(struct cli_ctx *ctx, bool is_run, struct create_args *a
 	for (size_t i = 0; v[i]; i++)
 		strv_push(&a->tmpfs, v[i]);
 	spec->tmpfs = a->tmpfs;
+	/* The CLI's own -v checks; the rest is the engine's (daemon errors). */
 	v = opts_list(o, "volume");
 	for (size_t i = 0; v[i]; i++)
-		if (parse_volume(a, v[i], err) < 0)
+		if (mountspec_check_volume_flag(v[i], NULL, NULL, err) < 0)
 			return -1;
-	v = opts_list(o, "mount");
-	for (size_t i = 0; v[i]; i++)
-		if (parse_mount(a, v[i], err) < 0)
-			return -1;
-	spec->mounts = a->mounts;
-	spec->n_mounts = a->n_mounts;
+	req->volumes = v;
+	req->mounts = opts_list(o, "mount");
+	req->volumes_from = opts_list(o, "volumes-from");
+	req->volume_driver = opts_str(o, "volume-driver");
 	spec->shm_size = opts_bytes(o, "shm-size");
 	if (parse_ulimits(a, opts_list(o, "ulimit"), err) < 0)
 		return -1;

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "compat/cli.h"
+#include "src/mountspec.h"
 
 static const struct opt_def container_create_run_opts[] = {
 	{ .long_name = "add-host", .type = OPT_LIST, .help = "Add a line to /etc/hosts (host:ip)", .validate = opts_validate_extra_host },
@@ -75,7 +76,7 @@ static const struct opt_def container_create_run_opts[] = {
 	{ .long_name = "memory-reservation", .type = OPT_BYTES, .help = "Soft memory limit" },
 	{ .long_name = "memory-swap", .type = OPT_BYTES, .help = "Memory plus swap limit ('-1' for unlimited swap)", .flags = OPT_MINUS_ONE },
 	{ .long_name = "memory-swappiness", .type = OPT_INT, .def = "-1", .help = "How eagerly to swap the container's memory (0 to 100)" },
-	{ .long_name = "mount", .type = OPT_LIST, .help = "Mount a filesystem into the container", .metavar = "mount" },
+	{ .long_name = "mount", .type = OPT_LIST, .help = "Mount a filesystem into the container", .metavar = "mount", .validate = mountspec_validate_mount },
 	{ .long_name = "name", .type = OPT_STRING, .help = "Name of the container" },
 	{ .long_name = "net", .type = OPT_LIST, .help = "", .metavar = "network", .alias_of = "network" },
 	{ .long_name = "net-alias", .type = OPT_LIST, .help = "", .alias_of = "network-alias" },

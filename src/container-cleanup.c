@@ -190,10 +190,10 @@ static int cleanup_locked(struct container_env *env, struct store_container *c, 
 			cleanup_error robbe_error *e = NULL;
 
 			if (write_file_replace(note, runtime, strlen(runtime), 0600, &e) == 0)
-				return ctr_remove_locked(env, c, true, err);
+				return ctr_remove_with_volumes(env, c, true, true, err);
 			robbe_error_free(steal_pointer(&e));
 		}
-		return ctr_remove_locked(env, c, false, err);
+		return ctr_remove_with_volumes(env, c, false, true, err);
 	}
 	if (ctr_sync_locked(env, c, true, err) < 0)
 		return -1;

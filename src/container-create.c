@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "container-internal.h"
+#include "volume.h"
 
 /* 64 hex digits from the kernel's random pool.  Like Docker, an ID whose
  * short form would read as a number is drawn again: `docker stop 123456`
@@ -182,35 +183,6 @@ static cJSON *network_settings(const char *netname)
 	cJSON_AddNumberToObject(ep, "GlobalIPv6PrefixLen", 0);
 	cJSON_AddNullToObject(ep, "DNSNames");
 	return ns;
-}
-
-static cJSON *mounts_json(const struct spec_request *spec)
-{
-	cJSON *a = cJSON_CreateArray();
-
-	for (size_t i = 0; i < spec->n_mounts; i++) {
-		const struct spec_mount *m = &spec->mounts[i];
-		cJSON *o = cJSON_CreateObject();
-		bool ro = false;
-		const char *prop = "rprivate";
-
-		for (size_t j = 0; m->options && m->options[j]; j++) {
-			const char *opt = m->options[j];
-			if (!strcmp(opt, "ro") || !strcmp(opt, "rro"))
-				ro = true;
-			else if (str_has_suffix(opt, "shared") || str_has_suffix(opt, "slave") ||
-				 str_has_suffix(opt, "private"))
-				prop = opt;
-		}
-		cJSON_AddStringToObject(o, "Type", m->type && !strcmp(m->type, "tmpfs") ? "tmpfs" : "bind");
-		cJSON_AddStringToObject(o, "Source", m->type && !strcmp(m->type, "tmpfs") ? "" : m->source);
-		cJSON_AddStringToObject(o, "Destination", m->destination);
-		cJSON_AddStringToObject(o, "Mode", ro ? "ro" : "");
-		cJSON_AddBoolToObject(o, "RW", !ro);
-		cJSON_AddStringToObject(o, "Propagation", m->type && !strcmp(m->type, "tmpfs") ? "" : prop);
-		cJSON_AddItemToArray(a, o);
-	}
-	return a;
 }
 
 /* Docker's Config, completed from the image where the user said nothing. */
@@ -412,6 +384,8 @@ int container_create(struct container_env *env, const struct container_create_re
 	struct spec_request spec;
 	const cJSON *image_config;
 	struct store_container c = { 0 };
+	struct volume_mounts vm = { .lock_fd = -1 };
+	bool have_vm = false;
 	char id[65];
 	int rc = -1;
 
@@ -443,8 +417,28 @@ int container_create(struct container_env *env, const struct container_create_re
 		goto out;
 	st.merged = rootfs.merged;
 
+	/* Volumes, binds, --mount, --volumes-from, image VOLUMEs: after the root
+	 * is mounted (copy-up reads it), before the spec (which takes them). */
+	{
+		struct volume_mount_request vreq = {
+			.container_id = id,
+			.image_config = image_config,
+			.volumes = req->volumes,
+			.mounts = req->mounts,
+			.volumes_from = req->volumes_from,
+			.tmpfs = req->spec.tmpfs,
+			.volume_driver = req->volume_driver,
+			.rootfs = rootfs.merged,
+		};
+		if (volume_prepare_mounts(env->store, env->paths, &vreq, &vm, err) < 0)
+			goto out;
+		have_vm = true;
+	}
+
 	/* The OCI configuration. */
 	spec = req->spec;
+	spec.mounts = vm.mounts;
+	spec.n_mounts = vm.n_mounts;
 	spec.image_config = image_config;
 	spec.rootfs = rootfs.merged;
 	spec.container_id = id;
@@ -499,6 +493,7 @@ int container_create(struct container_env *env, const struct container_create_re
 	add_str(record, "Path", argv[0]);
 	cJSON_AddItemToObject(record, "Args", strv_json(argv + 1));
 	cJSON_AddItemToObject(record, "Config", build_config(req, image_config, hostname, oci));
+	set_item(cJSON_GetObjectItemCaseSensitive(record, "Config"), "Volumes", cJSON_Duplicate(vm.config_volumes, true));
 	{
 		cJSON *hc = req->host_config ? cJSON_Duplicate(req->host_config, true) : cJSON_CreateObject();
 		if (net.container) {
@@ -507,6 +502,9 @@ int container_create(struct container_env *env, const struct container_create_re
 		} else {
 			set_item(hc, "NetworkMode", cJSON_CreateString(net.mode));
 		}
+		set_item(hc, "Binds", cJSON_Duplicate(vm.binds, true));
+		if (vm.host_mounts)
+			set_item(hc, "Mounts", cJSON_Duplicate(vm.host_mounts, true));
 		cJSON_AddItemToObject(record, "HostConfig", hc);
 	}
 	cJSON_AddStringToObject(record, "Driver", "overlay2");
@@ -519,7 +517,7 @@ int container_create(struct container_env *env, const struct container_create_re
 		cleanup_free char *log_path = logs ? xasprintf("%s/ctr.log", bundle) : xstrdup("");
 		add_str(record, "LogPath", log_path);
 	}
-	cJSON_AddItemToObject(record, "Mounts", mounts_json(&req->spec));
+	cJSON_AddItemToObject(record, "Mounts", cJSON_Duplicate(vm.docker_mounts, true));
 	cJSON_AddItemToObject(record, "NetworkSettings", network_settings(net.netname));
 	{
 		cJSON *gd = cJSON_AddObjectToObject(record, "GraphDriver");
@@ -556,6 +554,12 @@ int container_create(struct container_env *env, const struct container_create_re
 		add_str(r, "ConmonPidFile", rp.conmon_pidfile);
 		add_str(r, "PidFile", rp.pidfile);
 		cJSON_AddBoolToObject(r, "Rm", req->auto_remove);
+		{
+			/* what rm -v and --rm delete (volume_remove_anonymous) */
+			cJSON *av = cJSON_AddArrayToObject(r, "AnonymousVolumes");
+			for (size_t i = 0; vm.anonymous && vm.anonymous[i]; i++)
+				cJSON_AddItemToArray(av, cJSON_CreateString(vm.anonymous[i]));
+		}
 		cJSON_AddBoolToObject(r, "Init", req->spec.init);
 		cJSON_AddBoolToObject(r, "Tty", req->spec.tty);
 		cJSON_AddBoolToObject(r, "OpenStdin", req->spec.stdin_open);
@@ -576,6 +580,7 @@ int container_create(struct container_env *env, const struct container_create_re
 	c.image_id = img->id;
 	c.config_json = record_text;
 	c.state = STORE_STATE_CREATED;
+	c.volumes = vm.volumes;	/* container_volumes: volume rm/prune refuse while it exists */
 	c.state_json = "{\"Error\":\"\",\"OOMKilled\":false,\"Dead\":false}";
 	{
 		cleanup_error robbe_error *e = NULL;
@@ -593,6 +598,11 @@ int container_create(struct container_env *env, const struct container_create_re
 		*warnings = steal_pointer(&warns);
 	rc = 0;
 out:
+	if (have_vm) {
+		if (rc < 0)
+			volume_mounts_rollback(env->store, env->paths, &vm);
+		volume_mounts_release(&vm);	/* after store_container_add: drops the volume lock */
+	}
 	create_rollback(&st);
 	free(st.dir);
 	free(net.container);

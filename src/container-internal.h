@@ -55,6 +55,9 @@ void ctr_release(struct container_env *env, struct store_container *c);
  * unless defer, its mount, runtime state and files (deferred, they are
  * left to the cleanup conmon runs; see container_autoremove). */
 int ctr_remove_locked(struct container_env *env, struct store_container *c, bool defer, robbe_error **err);
+/* ctr_remove_locked, then (volumes) the anonymous volumes of rm -v and --rm. */
+int ctr_remove_with_volumes(struct container_env *env, struct store_container *c, bool defer, bool volumes,
+			    robbe_error **err);
 /* <runroot>/containers/<id>.rm-by: the pid of an attached `run --rm`
  * that removes the container itself (container_start_opts.caller_removes). */
 char *ctr_rm_claim_path(const struct container_env *env, const char *id);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "container-internal.h"
+#include "volume.h"
 #include "store/layers.h"
 
 int container_env_open(struct store *s, const struct robbe_paths *paths, struct container_env **out,
@@ -733,13 +734,41 @@ int ctr_remove_locked(struct container_env *env, struct store_container *c, bool
 	return 0;
 }
 
+/* rm -v and --rm: the container's anonymous volumes (recorded at create)
+ * go with it.  volume_remove_anonymous skips any another container uses. */
+static void remove_anonymous_volumes(struct container_env *env, const char *config_json)
+{
+	cleanup_cjson cJSON *cfg = cJSON_Parse(config_json);
+	const cJSON *robbe = cJSON_GetObjectItemCaseSensitive(cfg, "Robbe");
+	const cJSON *av = cJSON_GetObjectItemCaseSensitive(robbe, "AnonymousVolumes");
+	cleanup_strv char **names = NULL;
+	cleanup_error robbe_error *e = NULL;
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, av)
+		if (cJSON_IsString(it))
+			strv_push(&names, it->valuestring);
+	if (names && volume_remove_anonymous(env->store, env->paths, names, &e) < 0)
+		robbe_error_warn(&e);
+}
+
+int ctr_remove_with_volumes(struct container_env *env, struct store_container *c, bool deferred, bool volumes,
+			    robbe_error **err)
+{
+	cleanup_free char *cfg = volumes && c->config_json ? xstrdup(c->config_json) : NULL;
+	int r = ctr_remove_locked(env, c, deferred, err);
+
+	if (r >= 0 && cfg)
+		remove_anonymous_volumes(env, cfg);
+	return r;
+}
+
 int container_remove(struct container_env *env, struct store_container *c, bool force, bool volumes,
 		     robbe_error **err)
 {
 	cleanup_close int lock = -1;
 	int r;
 
-	(void) volumes;	/* no anonymous volumes exist yet */
 	if (ctr_lock(env, c->id, &lock, err) < 0)
 		return -1;
 	if ((r = ctr_reload(env, c, err)) < 0)
@@ -787,5 +816,5 @@ int container_remove(struct container_env *env, struct store_container *c, bool 
 			c->state = STORE_STATE_EXITED;
 		}
 	}
-	return ctr_remove_locked(env, c, false, err);
+	return ctr_remove_with_volumes(env, c, false, volumes, err);
 }

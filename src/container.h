@@ -167,6 +167,13 @@ struct container_create_request {
 	 * by the caller; may be NULL. */
 	const cJSON *config;
 	const cJSON *host_config;
+
+	/* -v, --mount, --volumes-from, --volume-driver as typed; resolved by
+	 * volume_prepare_mounts (volume.h). */
+	char *const *volumes;
+	char *const *mounts;
+	char *const *volumes_from;
+	const char *volume_driver;
 };
 
 /* Create a container: resolve (and pull) the image, check the name, make

@@ -363,5 +363,10 @@ wait_for() {
 	assert_output host-file
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/data/g")" new
 	run_robbe 1 run --rm -v "$BATS_TEST_TMPDIR/data:/data:ro" "$(IMG)" touch /data/h
-	run_robbe 125 run --rm -v named-volume:/data "$(IMG)" true
+	run_robbe run --rm -v named-volume:/data "$(IMG)" sh -c 'echo kept > /data/f'
+	run_robbe volume ls -q
+	assert_contains "$output" named-volume
+	run_robbe run --rm -v named-volume:/data "$(IMG)" cat /data/f
+	assert_output kept
+	run_robbe volume rm named-volume
 }
