@@ -6,35 +6,13 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-IMG() { echo "$ROBBE_TEST_IMAGE"; }
-
 setup_file() {
 	robbe_file_setup
 	robbe pull -q "$ROBBE_TEST_IMAGE" >/dev/null
 }
 
 teardown_file() {
-	local d
-	for d in "$ROBBE_ROOT"/containers/*/; do
-		[ -d "$d" ] && robbe rm -f "$(basename "$d")" >/dev/null 2>&1
-	done
-	# conmon's cleanups finish what `run --rm` left them (unmount, runtime
-	# state) before the store goes away with the file's directory.
-	for d in $(seq 1 100); do
-		compgen -G "$ROBBE_RUNROOT/containers/*.runtime" >/dev/null || break
-		sleep 0.1
-	done
-	return 0
-}
-
-wait_for() {
-	local n=$(( $1 * 10 )) i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
+	remove_all_containers
 }
 
 # inspect_is NAME FORMAT WANT

@@ -6,8 +6,6 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-IMG() { echo "$ROBBE_TEST_IMAGE"; }
-
 setup_file() {
 	robbe_file_setup
 	robbe pull -q "$ROBBE_TEST_IMAGE" >/dev/null
@@ -24,16 +22,6 @@ teardown_file() {
 	ids=$(robbe ps -aq --no-trunc 2>/dev/null) || true
 	[ -z "$ids" ] || robbe rm -f $ids >/dev/null 2>&1
 	return 0
-}
-
-wait_for() {
-	local n=$(($1 * 10)) i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 state_is() { [ "$(robbe container inspect -f '{{.State.Status}}' "$1" 2>/dev/null)" = "$2" ]; }

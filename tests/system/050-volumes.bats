@@ -6,8 +6,6 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-IMG() { echo "$ROBBE_TEST_IMAGE"; }
-
 setup_file() {
 	robbe_file_setup
 	# The container tests need the suite's image; the volume commands do not.

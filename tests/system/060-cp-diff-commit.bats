@@ -7,8 +7,6 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-IMG() { echo "$ROBBE_TEST_IMAGE"; }
-
 setup_file() {
 	robbe_file_setup
 	robbe pull -q "$ROBBE_TEST_IMAGE" >/dev/null
@@ -34,17 +32,6 @@ setup() {
 		skip "$(cat "$BATS_FILE_TMPDIR/no-run"): cp, diff, export and commit need real containers"
 	fi
 	T="$BATS_TEST_TMPDIR"
-}
-
-# wait_for N CMD...: retry CMD every 0.1 s for N seconds.
-wait_for() {
-	local n=$(($1 * 10)) i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 # A stopped container whose filesystem has known changes.

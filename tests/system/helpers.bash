@@ -68,3 +68,33 @@ assert_not_contains() {
 assert_line() {
 	assert_equal "${lines[$1]}" "$2" "line $1"
 }
+
+# The suite's busybox image (made by setup_suite.bash).
+IMG() { echo "$ROBBE_TEST_IMAGE"; }
+
+# wait_for N CMD...: retry CMD every 0.1 s for up to N seconds.
+wait_for() {
+	local n=$(($1 * 10)) i
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# For teardown_file: kill and remove every container of this file's store
+# (bats removes the directory their root file systems are mounted in), then
+# let conmon's cleanups finish what `run --rm` left them (unmount, runtime
+# state) before the store goes away.
+remove_all_containers() {
+	local d
+	for d in "$ROBBE_ROOT"/containers/*/; do
+		[ -d "$d" ] && robbe rm -f "$(basename "$d")" >/dev/null 2>&1
+	done
+	for d in $(seq 1 100); do
+		compgen -G "$ROBBE_RUNROOT/containers/*.runtime" >/dev/null || break
+		sleep 0.1
+	done
+	return 0
+}
