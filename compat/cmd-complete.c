@@ -13,13 +13,21 @@
 #include "compat/cli.h"
 #include "src/image.h"
 
-/* Local image names, familiar ("busybox:latest"), from the default store;
- * nothing when there is no database yet (completion creates nothing). */
-static void complete_images(const char *prefix, char ***out)
+static void push_unique(char ***out, const char *prefix, char *name)
+{
+	if (str_has_prefix(name, prefix) && !strv_contains(*out, name))
+		strv_push_take(out, name);
+	else
+		free(name);
+}
+
+/* Names from the default store: images in familiar form ("busybox:latest"),
+ * container names (running ones only for COMPLETE_RUNNING), volume names.
+ * Nothing when there is no database yet: completion creates nothing. */
+void cli_complete_objects(enum opt_complete kind, const char *prefix, char ***out)
 {
 	struct robbe_paths paths;
 	struct store *s = NULL;
-	struct store_image **imgs = NULL;
 	cleanup_free char *db = NULL;
 	robbe_error *e = NULL;
 
@@ -28,29 +36,37 @@ static void complete_images(const char *prefix, char ***out)
 		return;
 	}
 	db = paths_db(&paths);
-	if (access(db, F_OK) == 0 && store_open(&paths, &s, &e) == 0 && store_image_list(s, &imgs, &e) == 0) {
-		for (size_t i = 0; imgs[i]; i++)
-			for (size_t k = 0; imgs[i]->names && imgs[i]->names[k]; k++) {
-				char *name = image_familiar(imgs[i]->names[k]);
-				if (str_has_prefix(name, prefix) && !strv_contains(*out, name))
-					strv_push_take(out, name);
-				else
-					free(name);
-			}
+	if (access(db, F_OK) != 0 || store_open(&paths, &s, &e) < 0)
+		goto out;
+	if (kind == COMPLETE_IMAGE) {
+		struct store_image **imgs = NULL;
+
+		if (store_image_list(s, &imgs, &e) == 0)
+			for (size_t i = 0; imgs[i]; i++)
+				for (size_t k = 0; imgs[i]->names && imgs[i]->names[k]; k++)
+					push_unique(out, prefix, image_familiar(imgs[i]->names[k]));
+		store_image_list_free(imgs);
+	} else if (kind == COMPLETE_CONTAINER || kind == COMPLETE_RUNNING) {
+		struct store_container **ctrs = NULL;
+
+		if (store_container_list(s, &ctrs, &e) == 0)
+			for (size_t i = 0; ctrs[i]; i++)
+				if (kind == COMPLETE_CONTAINER || ctrs[i]->state == STORE_STATE_RUNNING)
+					push_unique(out, prefix, xstrdup(ctrs[i]->name));
+		store_container_list_free(ctrs);
+	} else if (kind == COMPLETE_VOLUME) {
+		struct store_volume **vols = NULL;
+
+		if (store_volume_list(s, &vols, &e) == 0)
+			for (size_t i = 0; vols[i]; i++)
+				push_unique(out, prefix, xstrdup(vols[i]->name));
+		store_volume_list_free(vols);
 	}
-	store_image_list_free(imgs);
+out:
 	if (s)
 		store_close(s);
 	robbe_error_free(e);
 	paths_release(&paths);
-}
-
-void cli_complete_objects(enum opt_complete kind, const char *prefix, char ***out)
-{
-	/* Hook for the store: container, volume and network names will be
-	 * listed here as their commands arrive. */
-	if (kind == COMPLETE_IMAGE)
-		complete_images(prefix, out);
 }
 
 static void add(struct sbuf *out, const char *prefix, const char *value, const char *desc)

@@ -22,11 +22,11 @@ fuzz: librobbe-fuzz.stamp
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "  FUZZ     fuzz-$$t"; \
 	  $(FUZZ_CC) $(FUZZ_CFLAGS) -o fuzz-$$t $(top_srcdir)/tests/fuzz/fuzz-$$t.c \
-	    $(FUZZ_LIB_SOURCES:%=$(top_srcdir)/%) $(ROBBE_LIBS) || exit 1; \
+	    $(FUZZ_LIB_FILES:%=$(top_srcdir)/%) $(ROBBE_LIBS) || exit 1; \
 	done
 
 # The fuzz binaries compile the library sources they need directly, with the sanitizers.
-FUZZ_LIB_SOURCES = src/util.c compat/template.c compat/template-lex.c compat/template-parse.c \
+FUZZ_LIB_FILES = src/util.c compat/template.c compat/template-lex.c compat/template-parse.c \
 	compat/template-funcs.c compat/template-fmt.c compat/format.c compat/tabwriter.c \
 	compat/human.c compat/opts.c
 librobbe-fuzz.stamp:
