@@ -105,3 +105,16 @@ load helpers
 	run_robbe run --help
 	assert_contains "$output" "  -h, --hostname string"
 }
+
+@test "completion: subcommands, flags and store objects" {
+	run_robbe __complete container l
+	assert_contains "$output" "ls"
+	assert_contains "$output" "logs"
+	run_robbe __complete ps --f
+	assert_contains "$output" "--filter"
+	assert_contains "$output" "--format"
+	run_robbe volume create compl-vol
+	run_robbe __complete volume rm compl
+	assert_contains "$output" "compl-vol"
+	run_robbe volume rm compl-vol
+}
