@@ -195,6 +195,7 @@ int cmd_container_cleanup(struct cli_ctx *ctx, robbe_error **err);
 
 /* cmd-container-files.c */
 int cmd_container_cp(struct cli_ctx *ctx, robbe_error **err);
+int cmd_container_exec(struct cli_ctx *ctx, robbe_error **err);
 int cmd_container_diff(struct cli_ctx *ctx, robbe_error **err);
 int cmd_container_export(struct cli_ctx *ctx, robbe_error **err);
 int cmd_container_commit(struct cli_ctx *ctx, robbe_error **err);

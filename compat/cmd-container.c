@@ -323,6 +323,7 @@ const struct command container_cmds[] = {
 	  .usage = "[OPTIONS] CONTAINER COMMAND [ARG...]",
 	  .short_help = "Run a command in a running container",
 	  .opts = OPTS(container_exec_opts),
+	  .handler = cmd_container_exec,
 	  .args = ARGS_MIN,
 	  .args_min = 2,
 	  .complete = COMPLETE_RUNNING,
