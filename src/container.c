@@ -474,17 +474,26 @@ static int not_running(const struct store_container *c, robbe_error **err)
 	return -1;
 }
 
+/* Take the container's lock and bring *c up to date under it: every state
+ * change starts from what is true now, not from what the caller read. */
+static int lock_and_sync(struct container_env *env, struct store_container *c, int *lock, robbe_error **err)
+{
+	int r;
+
+	if (ctr_lock(env, c->id, lock, err) < 0)
+		return -1;
+	if ((r = ctr_reload(env, c, err)) < 0)
+		return r == -ENOENT ? robbe_error_set(err, EXIT_GENERAL, "No such container: %s", c->id) : -1;
+	return ctr_sync_locked(env, c, false, err);
+}
+
 int container_kill(struct container_env *env, struct store_container *c, int sig, robbe_error **err)
 {
 	cleanup_close int lock = -1;
 	cleanup_free char *runtime = NULL;
 	int r;
 
-	if (ctr_lock(env, c->id, &lock, err) < 0)
-		return -1;
-	if ((r = ctr_reload(env, c, err)) < 0)
-		return r == -ENOENT ? robbe_error_set(err, EXIT_GENERAL, "No such container: %s", c->id) : -1;
-	if (ctr_sync_locked(env, c, false, err) < 0)
+	if (lock_and_sync(env, c, &lock, err) < 0)
 		return -1;
 	if (!container_is_active(c))
 		return not_running(c, err);
@@ -518,13 +527,8 @@ int container_pause(struct container_env *env, struct store_container *c, robbe_
 {
 	cleanup_close int lock = -1;
 	cleanup_free char *runtime = NULL;
-	int r;
 
-	if (ctr_lock(env, c->id, &lock, err) < 0)
-		return -1;
-	if ((r = ctr_reload(env, c, err)) < 0)
-		return r == -ENOENT ? robbe_error_set(err, EXIT_GENERAL, "No such container: %s", c->id) : -1;
-	if (ctr_sync_locked(env, c, false, err) < 0)
+	if (lock_and_sync(env, c, &lock, err) < 0)
 		return -1;
 	if (c->state == STORE_STATE_PAUSED)
 		return robbe_error_set(err, EXIT_GENERAL, "Container %s is already paused", c->id);
@@ -541,13 +545,8 @@ int container_unpause(struct container_env *env, struct store_container *c, robb
 {
 	cleanup_close int lock = -1;
 	cleanup_free char *runtime = NULL;
-	int r;
 
-	if (ctr_lock(env, c->id, &lock, err) < 0)
-		return -1;
-	if ((r = ctr_reload(env, c, err)) < 0)
-		return r == -ENOENT ? robbe_error_set(err, EXIT_GENERAL, "No such container: %s", c->id) : -1;
-	if (ctr_sync_locked(env, c, false, err) < 0)
+	if (lock_and_sync(env, c, &lock, err) < 0)
 		return -1;
 	if (c->state != STORE_STATE_PAUSED)
 		return robbe_error_set(err, EXIT_GENERAL, "Container %s is not paused", c->id);
@@ -767,13 +766,8 @@ int container_remove(struct container_env *env, struct store_container *c, bool 
 		     robbe_error **err)
 {
 	cleanup_close int lock = -1;
-	int r;
 
-	if (ctr_lock(env, c->id, &lock, err) < 0)
-		return -1;
-	if ((r = ctr_reload(env, c, err)) < 0)
-		return r == -ENOENT ? robbe_error_set(err, EXIT_GENERAL, "No such container: %s", c->id) : -1;
-	if (ctr_sync_locked(env, c, false, err) < 0)
+	if (lock_and_sync(env, c, &lock, err) < 0)
 		return -1;
 	if (container_is_active(c) || c->state == STORE_STATE_RESTARTING) {
 		cleanup_free char *runtime = container_runtime(c);

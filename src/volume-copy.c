@@ -72,13 +72,13 @@ static char *join_parts(char *const *parts)
  * exists, 0 when it does not. */
 static int resolve_in_root(int root_fd, const char *path, char **rel, robbe_error **err)
 {
-	cleanup_strv char **todo = NULL;
+	cleanup_strv char **pending = NULL;
 	cleanup_strv char **done = NULL;
 	int links = 0;
 
 	*rel = NULL;
-	split_push(&todo, path);
-	for (char *c; (c = pop_last(todo));) {
+	split_push(&pending, path);
+	for (char *c; (c = pop_last(pending));) {
 		cleanup_free char *comp = c;
 		cleanup_free char *cand = NULL;
 		struct stat st;
@@ -110,7 +110,7 @@ static int resolve_in_root(int root_fd, const char *path, char **rel, robbe_erro
 			strv_free(done);
 			done = NULL;
 		}
-		split_push(&todo, target);
+		split_push(&pending, target);
 	}
 	*rel = join_parts(done);
 	return 1;
