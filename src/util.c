@@ -321,7 +321,11 @@ int read_file_all(const char *path, size_t max, char **out, size_t *len, robbe_e
 	return 0;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len, int mode, robbe_error **err)
+/* Write to a temporary file beside path, then rename it into place, so a
+ * reader never sees half a file.  With sync, the data reaches the disk
+ * before the rename (a crash leaves the old file or the new one, whole). */
+static int write_file_renamed(const char *path, const void *data, size_t len, int mode, bool sync,
+			      robbe_error **err)
 {
 	cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, (int) getpid());
 	const char *p = data;
@@ -342,17 +346,17 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode, 
 		p += n;
 		len -= (size_t) n;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	if ((sync && fsync(fd) < 0) || close(fd) < 0 || rename(tmp, path) < 0) {
 		int e = errno;
 		unlink(tmp);
-		return robbe_error_errno(err, e, "sync %s", tmp);
-	}
-	if (rename(tmp, path) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return robbe_error_errno(err, e, "rename %s", path);
+		return robbe_error_errno(err, e, "write %s", path);
 	}
 	return 0;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, int mode, robbe_error **err)
+{
+	return write_file_renamed(path, data, len, mode, true, err);
 }
 
 int mkdir_p(const char *path, int mode, robbe_error **err)
@@ -466,29 +470,5 @@ void sbuf_add_go_quoted(struct sbuf *sb, const char *s)
 
 int write_file_replace(const char *path, const void *data, size_t len, int mode, robbe_error **err)
 {
-	cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, (int) getpid());
-	const char *p = data;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-
-	if (fd < 0)
-		return robbe_error_errno(err, errno, "create %s", tmp);
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			unlink(tmp);
-			return robbe_error_errno(err, e, "write %s", tmp);
-		}
-		p += n;
-		len -= (size_t) n;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return robbe_error_errno(err, e, "write %s", path);
-	}
-	return 0;
+	return write_file_renamed(path, data, len, mode, false, err);
 }
