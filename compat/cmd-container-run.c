@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "compat/cli.h"
+#include "compat/cmd-image-cmds.h"
 #include "src/mountspec.h"
 #include "src/container.h"
 #include "src/units.h"
@@ -104,64 +105,14 @@ static int read_kv_file(const char *path, bool lookup, char ***out, robbe_error 
 	return 0;
 }
 
-/* ---- pull progress on stderr, as `docker run` prints it without a tty ---- */
-
-struct pull_printer {
-	bool quiet;
-	char *tag_line_ref;
-};
-
-static void pull_event(void *opaque, const struct image_pull_event *ev)
-{
-	struct pull_printer *p = opaque;
-
-	if (p->quiet)
-		return;
-	switch (ev->kind) {
-	case IMAGE_PULL_RESOLVED:
-		fprintf(stderr, "%s: Pulling from %s\n", ev->tag_or_digest, ev->repo);
-		break;
-	case IMAGE_PULL_LAYER_EXISTS:
-		fprintf(stderr, "%s: Already exists\n", ev->short_id);
-		break;
-	case IMAGE_PULL_LAYER_QUEUED:
-		fprintf(stderr, "%s: Pulling fs layer\n", ev->short_id);
-		break;
-	case IMAGE_PULL_LAYER_WAITING:
-		fprintf(stderr, "%s: Waiting\n", ev->short_id);
-		break;
-	case IMAGE_PULL_LAYER_VERIFYING:
-		fprintf(stderr, "%s: Verifying Checksum\n", ev->short_id);
-		break;
-	case IMAGE_PULL_LAYER_DOWNLOADED:
-		fprintf(stderr, "%s: Download complete\n", ev->short_id);
-		break;
-	case IMAGE_PULL_LAYER_COMPLETE:
-		fprintf(stderr, "%s: Pull complete\n", ev->short_id);
-		break;
-	case IMAGE_PULL_DONE:
-		if (ev->digest)
-			fprintf(stderr, "Digest: %s\n", ev->digest);
-		fprintf(stderr, "Status: %s for %s\n",
-			ev->up_to_date ? "Image is up to date" : "Downloaded newer image",
-			p->tag_line_ref ? p->tag_line_ref : "");
-		break;
-	default:
-		break;
-	}
-	fflush(stderr);
-}
+/* ---- pull progress on stderr, as `docker run` prints it ---- */
 
 static void create_notify(void *opaque, enum container_create_event ev, const char *what)
 {
-	struct pull_printer *p = opaque;
-
 	if (ev == CONTAINER_EVENT_IMAGE_MISSING) {
 		/* Docker prints this even with --quiet. */
 		fprintf(stderr, "Unable to find image '%s' locally\n", what);
 		fflush(stderr);
-		free(p->tag_line_ref);
-		p->tag_line_ref = xstrdup(what);
 	}
 }
 
@@ -170,7 +121,7 @@ static void create_notify(void *opaque, enum container_create_event ev, const ch
 /* Everything the request points into lives here until the command ends. */
 struct create_args {
 	struct container_create_request req;
-	struct pull_printer printer;
+	struct cli_pull_display *pull_display;
 	struct image_pull_opts pull_opts;
 	struct image_pull_events pull_events;
 	cJSON *config, *host_config;
@@ -207,7 +158,7 @@ static void create_args_release(struct create_args *a)
 	free(a->seccomp);
 	free(a->stop_signal_name);
 	free(a->log_driver);
-	free(a->printer.tag_line_ref);
+	cli_pull_display_free(a->pull_display);
 	strv_free(a->warnings);
 }
 
@@ -688,14 +639,14 @@ static int build_request(struct cli_ctx *ctx, bool is_run, struct create_args *a
 	else
 		return robbe_error_set(err, EXIT_ENGINE,
 				       "invalid pull option: '%s': must be one of \"always\", \"missing\" or \"never\"", s);
-	a->printer.quiet = opts_bool(o, "quiet");
+	a->pull_display = cli_pull_display_new(stderr, opts_bool(o, "quiet"));
+	cli_pull_display_status_for(a->pull_display, req->image);
 	a->pull_opts.platform = opts_str(o, "platform");
-	a->pull_events.fn = pull_event;
-	a->pull_events.opaque = &a->printer;
+	cli_pull_display_events(a->pull_display, &a->pull_events);
 	req->pull_opts = &a->pull_opts;
 	req->pull_events = &a->pull_events;
 	req->notify = create_notify;
-	req->notify_opaque = &a->printer;
+	req->notify_opaque = NULL;
 
 	req->name = opts_str(o, "name");
 	req->runtime = opts_str(o, "runtime");

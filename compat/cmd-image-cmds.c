@@ -98,7 +98,7 @@ static char *created_since(int64_t secs)
 
 /* ==== pull ============================================================== */
 
-struct pull_display {
+struct cli_pull_display {
 	FILE *out;
 	bool tty;
 	bool quiet;
@@ -108,6 +108,7 @@ struct pull_display {
 	bool all_tags;
 	bool up_to_date;
 	char *digest;
+	char *status_for;	/* set: print the Status line at the end of the pull (run/create) */
 };
 
 static int term_width(FILE *f)
@@ -121,7 +122,7 @@ static int term_width(FILE *f)
 
 /* The progress part of a display line, as Docker's JSONProgress draws it:
  * a 50-column bar on wide terminals, then current/total. */
-static char *progress_text(const struct pull_display *d, uint64_t current, uint64_t total)
+static char *progress_text(const struct cli_pull_display *d, uint64_t current, uint64_t total)
 {
 	struct sbuf sb = SBUF_INIT;
 	cleanup_free char *cur = NULL, *tot = NULL;
@@ -155,8 +156,8 @@ static char *progress_text(const struct pull_display *d, uint64_t current, uint6
 }
 
 /* A line without a layer ID: on a terminal it also ends the live block. */
-static void display_message(struct pull_display *d, const char *fmt, ...) ATTR_PRINTF(2, 3);
-static void display_message(struct pull_display *d, const char *fmt, ...)
+static void display_message(struct cli_pull_display *d, const char *fmt, ...) ATTR_PRINTF(2, 3);
+static void display_message(struct cli_pull_display *d, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -174,7 +175,7 @@ static void display_message(struct pull_display *d, const char *fmt, ...)
 /* One layer's status.  On a terminal each layer owns a line, rewritten in
  * place (cursor up, clear, write, cursor down); otherwise only updates
  * without a progress bar are printed, one line each. */
-static void display_layer(struct pull_display *d, const char *id, const char *status, const char *progress)
+static void display_layer(struct cli_pull_display *d, const char *id, const char *status, const char *progress)
 {
 	size_t line, n;
 
@@ -205,7 +206,7 @@ static void display_layer(struct pull_display *d, const char *id, const char *st
 
 static void on_pull_event(void *opaque, const struct image_pull_event *ev)
 {
-	struct pull_display *d = opaque;
+	struct cli_pull_display *d = opaque;
 	cleanup_free char *prog = NULL;
 
 	switch (ev->kind) {
@@ -252,11 +253,14 @@ static void on_pull_event(void *opaque, const struct image_pull_event *ev)
 		d->up_to_date = ev->up_to_date;
 		free(d->digest);
 		d->digest = xstrdup(ev->digest);
+		if (d->status_for)
+			display_message(d, "Status: %s for %s",
+					d->up_to_date ? "Image is up to date" : "Downloaded newer image", d->status_for);
 		return;
 	}
 }
 
-static void display_init(struct pull_display *d, FILE *out, bool quiet)
+static void display_init(struct cli_pull_display *d, FILE *out, bool quiet)
 {
 	memset(d, 0, sizeof(*d));
 	d->out = out;
@@ -265,14 +269,15 @@ static void display_init(struct pull_display *d, FILE *out, bool quiet)
 	d->width = d->tty ? term_width(out) : 200;
 }
 
-static void display_release(struct pull_display *d)
+static void display_release(struct cli_pull_display *d)
 {
 	strv_free(d->ids);
 	free(d->digest);
+	free(d->status_for);
 }
 
 /* One image_pull with the display; errors worded for the user. */
-static int pull_one(struct image_env *env, const char *ref, const char *platform, struct pull_display *d,
+static int pull_one(struct image_env *env, const char *ref, const char *platform, struct cli_pull_display *d,
 		    struct store_image **img, robbe_error **err)
 {
 	struct image_pull_opts po = { .platform = platform };
@@ -305,10 +310,38 @@ static char *status_name(const char *user_ref)
 	return reference_familiar_string(ref);
 }
 
+struct cli_pull_display *cli_pull_display_new(FILE *out, bool quiet)
+{
+	struct cli_pull_display *d = xmalloc(sizeof(*d));
+
+	display_init(d, out, quiet);
+	return d;
+}
+
+void cli_pull_display_events(struct cli_pull_display *d, struct image_pull_events *ev)
+{
+	ev->fn = on_pull_event;
+	ev->opaque = d;
+}
+
+void cli_pull_display_status_for(struct cli_pull_display *d, const char *user_ref)
+{
+	free(d->status_for);
+	d->status_for = status_name(user_ref);
+}
+
+void cli_pull_display_free(struct cli_pull_display *d)
+{
+	if (!d)
+		return;
+	display_release(d);
+	free(d);
+}
+
 int cli_image_pull(struct image_env *env, const char *ref, const char *platform, bool quiet, FILE *out,
 		   struct store_image **img, robbe_error **err)
 {
-	struct pull_display d;
+	struct cli_pull_display d;
 	cleanup_free char *name = status_name(ref);
 	int r;
 
@@ -328,7 +361,7 @@ static int pull_all_tags(struct image_env *env, const struct reference *ref, con
 	cleanup_free char *name = reference_string(ref);
 	cleanup_free char *familiar = reference_familiar_name(ref);
 	struct image_pull_opts po = { .platform = platform };
-	struct pull_display d;
+	struct cli_pull_display d;
 	bool downloaded = false;
 	int r = 0;
 

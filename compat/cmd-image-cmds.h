@@ -28,4 +28,15 @@ struct store_image;
 int cli_image_pull(struct image_env *env, const char *ref, const char *platform, bool quiet, FILE *out,
 		   struct store_image **img, robbe_error **err);
 
+/* The same display for a pull that happens inside another command (run and
+ * create pulling a missing image, on stderr): hand its events to the engine,
+ * name the image once the pull is known to happen, and the display ends
+ * with Docker's "Status: ... for <image>" line. */
+struct cli_pull_display;
+struct image_pull_events;
+struct cli_pull_display *cli_pull_display_new(FILE *out, bool quiet);
+void cli_pull_display_events(struct cli_pull_display *d, struct image_pull_events *ev);
+void cli_pull_display_status_for(struct cli_pull_display *d, const char *user_ref);
+void cli_pull_display_free(struct cli_pull_display *d);
+
 #endif
