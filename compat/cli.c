@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "compat/cli.h"
+#include "src/container.h"
 #include "store/store.h"
 
 /* ---- the tree ---------------------------------------------------------- */
@@ -84,6 +85,23 @@ int cli_store(struct cli_ctx *ctx, struct store **out, robbe_error **err)
 			return -1;
 	}
 	*out = ctx->store;
+	return 0;
+}
+
+int cli_container_env(struct cli_ctx *ctx, struct container_env **out, robbe_error **err)
+{
+	const struct robbe_paths *paths;
+	struct store *s;
+
+	if (cli_paths(ctx, &paths, err) < 0 || cli_store(ctx, &s, err) < 0)
+		return -1;
+	if (container_env_open(s, paths, out, err) < 0)
+		return -1;
+	/* Only a level the user chose travels to conmon and cleanup. */
+	if (ctx->g.debug)
+		(*out)->log_level = "debug";
+	else if (ctx->g.log_level && strcmp(ctx->g.log_level, "info"))
+		(*out)->log_level = ctx->g.log_level;
 	return 0;
 }
 

@@ -95,6 +95,10 @@ struct cli_ctx {
 int cli_paths(struct cli_ctx *ctx, const struct robbe_paths **out, robbe_error **err);
 /* The store, opened on first use and closed when the command ends. */
 int cli_store(struct cli_ctx *ctx, struct store **out, robbe_error **err);
+/* The container engine over the store, with the log level the user chose
+ * (it travels to conmon and `container cleanup`). */
+struct container_env;
+int cli_container_env(struct cli_ctx *ctx, struct container_env **out, robbe_error **err);
 /* Print to stderr when --debug or --log-level=debug. */
 void cli_debug(const struct cli_ctx *ctx, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
@@ -104,6 +108,15 @@ void cli_debug(const struct cli_ctx *ctx, const char *fmt, ...) ATTR_PRINTF(2, 3
 int cli_daemon_error(robbe_error **err);	/* "Error response from daemon: <msg>" */
 /* docker run/create's shape: "docker: <msg>\n\nRun 'docker run --help' for more information", status 125 unless set. */
 int cli_run_error(const struct cli_ctx *ctx, robbe_error **err);
+
+/* ---- attached containers (cmd-container-attach.c) ---- */
+struct store_container;
+struct container_attach;
+/* Copy the container's streams (out, errs, in) through att until they end,
+ * with the terminal raw for a -t container, signals proxied when
+ * sig_proxy; the container's exit status, or -1 with err set. */
+int cli_attach_and_wait(struct cli_ctx *ctx, struct container_env *env, struct store_container *c,
+			struct container_attach *att, bool out, bool errs, bool in, bool sig_proxy, robbe_error **err);
 
 /* ---- the tree (commands.c, cli.c) ---- */
 

@@ -86,7 +86,7 @@ int cmd_container_exec(struct cli_ctx *ctx, robbe_error **err)
 	if (req.tty && req.interactive && !req.detach && !isatty(STDIN_FILENO))
 		return robbe_error_set(err, EXIT_GENERAL, "the input device is not a TTY");
 
-	if (ctrcmd_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (container_lookup(env, ctx->argv[0], &c, err) < 0)
 		return cli_daemon_error(err);

@@ -16,16 +16,6 @@
 #include "src/container-files.h"
 #include "src/copy.h"
 
-static int open_env(struct cli_ctx *ctx, struct container_env **env, robbe_error **err)
-{
-	const struct robbe_paths *paths;
-	struct store *s;
-
-	if (cli_paths(ctx, &paths, err) < 0 || cli_store(ctx, &s, err) < 0)
-		return -1;
-	return container_env_open(s, paths, env, err);
-}
-
 /* An error Docker's client reports itself: as it stands, exit status 1. */
 static int client_error(robbe_error **err, const char *fmt, ...) ATTR_PRINTF(2, 3);
 static int client_error(robbe_error **err, const char *fmt, ...)
@@ -44,7 +34,7 @@ static int client_error(robbe_error **err, const char *fmt, ...)
 static int lookup(struct cli_ctx *ctx, const char *ref, struct container_env **env, struct store_container **c,
 		  robbe_error **err)
 {
-	if (open_env(ctx, env, err) < 0)
+	if (cli_container_env(ctx, env, err) < 0)
 		return -1;
 	if (container_lookup(*env, ref, c, err) < 0)
 		return cli_daemon_error(err);

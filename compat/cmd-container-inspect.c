@@ -82,7 +82,7 @@ int cmd_container_inspect(struct cli_ctx *ctx, robbe_error **err)
 	cleanup_cjson cJSON *found = cJSON_CreateArray();
 	cleanup_sbuf struct sbuf errs = SBUF_INIT;
 
-	if (check_inspect_format(format, err) < 0 || ctrcmd_env(ctx, &env, err) < 0)
+	if (check_inspect_format(format, err) < 0 || cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	for (int i = 0; i < ctx->argc; i++) {
 		robbe_error *e = NULL;
@@ -107,7 +107,7 @@ int ctrcmd_inspect_container(struct cli_ctx *ctx, const char *ref, bool size, cJ
 	robbe_error *e = NULL;
 
 	*obj = NULL;
-	if (ctrcmd_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (inspect_one_container(env, ref, size, obj, &e) == 0)
 		return 1;
@@ -182,7 +182,7 @@ int cmd_container_port(struct cli_ctx *ctx, robbe_error **err)
 	const cJSON *ports, *p, *b;
 	size_t n;
 
-	if (ctrcmd_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (container_lookup(env, ctx->argv[0], &c, err) < 0)
 		return cli_daemon_error(err);
@@ -240,7 +240,7 @@ int cmd_container_exists(struct cli_ctx *ctx, robbe_error **err)
 	cleanup_store_container struct store_container *c = NULL;
 	robbe_error *e = NULL;
 
-	if (ctrcmd_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (container_lookup(env, ctx->argv[0], &c, &e) == 0)
 		return 0;

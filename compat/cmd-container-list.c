@@ -23,16 +23,6 @@
 
 /* ---- shared helpers --------------------------------------------------- */
 
-int ctrcmd_env(struct cli_ctx *ctx, struct container_env **out, robbe_error **err)
-{
-	const struct robbe_paths *paths;
-	struct store *s;
-
-	if (cli_store(ctx, &s, err) < 0 || cli_paths(ctx, &paths, err) < 0)
-		return -1;
-	return container_env_open(s, paths, out, err);
-}
-
 char *ctrcmd_config_str(const struct cli_ctx *ctx, const char *key)
 {
 	cleanup_free char *path = ctx->g.config_dir ? xasprintf("%s/config.json", ctx->g.config_dir)
@@ -1041,7 +1031,7 @@ int cmd_container_ls(struct cli_ctx *ctx, robbe_error **err)
 			q.size = true;
 	}
 	ctrcmd_filters_parse(opts_list(o, "filter"), &q.f);
-	if (ctrcmd_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (ps_fold_filters(env, &q, err) < 0 || container_list(env, &list, err) < 0)
 		return cli_daemon_error(err);

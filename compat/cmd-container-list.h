@@ -14,9 +14,6 @@
  * otherwise. */
 int ctrcmd_inspect_container(struct cli_ctx *ctx, const char *ref, bool size, cJSON **obj, robbe_error **err);
 
-/* The container engine over the command's store. */
-int ctrcmd_env(struct cli_ctx *ctx, struct container_env **out, robbe_error **err);
-
 /* A string setting of the client's config.json ("psFormat",
  * "statsFormat"): --config DIR, else $DOCKER_CONFIG, else ~/.docker.
  * NULL when unset or unreadable. */

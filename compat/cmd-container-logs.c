@@ -232,7 +232,7 @@ int cmd_container_logs(struct cli_ctx *ctx, robbe_error **err)
 	struct sigaction sa = { 0 }, old_int, old_term, old_pipe;
 	int r;
 
-	if (ctrcmd_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (container_lookup(env, ctx->argv[0], &c, err) < 0)
 		return cli_daemon_error(err);

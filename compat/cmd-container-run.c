@@ -28,23 +28,6 @@
 
 extern char **environ;
 
-static int open_env(struct cli_ctx *ctx, struct container_env **env, robbe_error **err)
-{
-	const struct robbe_paths *paths;
-	struct store *s;
-
-	if (cli_paths(ctx, &paths, err) < 0 || cli_store(ctx, &s, err) < 0)
-		return -1;
-	if (container_env_open(s, paths, env, err) < 0)
-		return -1;
-	/* Only a level the user chose travels to conmon and cleanup. */
-	if (ctx->g.debug)
-		(*env)->log_level = "debug";
-	else if (ctx->g.log_level && strcmp(ctx->g.log_level, "info"))
-		(*env)->log_level = ctx->g.log_level;
-	return 0;
-}
-
 /* ---- files of key=value lines (--env-file, --label-file) ---------------- */
 
 /* Docker's rules: blank lines and lines starting with '#' are skipped,
@@ -831,7 +814,7 @@ int cmd_container_create(struct cli_ctx *ctx, robbe_error **err)
 
 	if (build_request(ctx, false, &a, err) < 0)
 		return (*err)->status == EXIT_GENERAL ? -1 : cli_run_error(ctx, err);
-	if (open_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (do_create(ctx, env, &a, &c, err) < 0) {
 		if ((*err)->status == 0)
@@ -840,115 +823,6 @@ int cmd_container_create(struct cli_ctx *ctx, robbe_error **err)
 	}
 	printf("%s\n", c->id);
 	return 0;
-}
-
-/* sig-proxy: the handler only records the signal; the attach loop sends it. */
-static volatile sig_atomic_t pending_signal;
-
-static void record_signal(int sig)
-{
-	pending_signal = sig;
-}
-
-static const int proxied_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM, SIGALRM, SIGCONT };
-
-static void proxy_signals(bool on)
-{
-	struct sigaction sa = { 0 };
-
-	sa.sa_handler = on ? record_signal : SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < ARRAY_SIZE(proxied_signals); i++)
-		sigaction(proxied_signals[i], &sa, NULL);
-}
-
-/* A terminal in raw mode for -t, restored when the command ends. */
-static struct termios saved_termios;
-static bool termios_saved;
-
-static void tty_restore(void)
-{
-	if (termios_saved)
-		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_termios);
-	termios_saved = false;
-}
-
-static void tty_raw(void)
-{
-	struct termios t;
-
-	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_termios) < 0)
-		return;
-	termios_saved = true;
-	t = saved_termios;
-	cfmakeraw(&t);
-	t.c_oflag |= OPOST;
-	tcsetattr(STDIN_FILENO, TCSADRAIN, &t);
-}
-
-/* Tell conmon our window size (the ctl FIFO: "1 <rows> <cols>"). */
-static void tty_resize(const struct container_env *env, const struct store_container *c)
-{
-	struct winsize ws;
-	__attribute__((cleanup(runtime_paths_release))) struct runtime_paths p = { 0 };
-	cleanup_free char *ctl = NULL;
-	int fd;
-
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0)
-		return;
-	container_runtime_paths(env, c, &p);
-	ctl = runtime_paths_ctl(&p);
-	fd = open(ctl, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	dprintf(fd, "1 %d %d\n", ws.ws_row, ws.ws_col);
-	close(fd);
-}
-
-/* The exit code of an attached container: conmon's exit file, then the
- * record (a conmon that died leaves none). */
-static int attached_exit_code(struct container_env *env, const struct store_container *c, int *code,
-			      robbe_error **err)
-{
-	cleanup_error robbe_error *e = NULL;
-
-	if (container_exit_file_wait(env, c->id, 2000, code, &e) == 0)
-		return 0;
-	return container_wait(env, c->id, -1, code, err);
-}
-
-/* Attach, copy, and give the container's exit status. */
-static int attach_and_wait(struct cli_ctx *ctx, struct container_env *env, struct store_container *c,
-			   struct container_attach *att, bool out, bool errs, bool in, bool sig_proxy,
-			   robbe_error **err)
-{
-	bool tty = false;
-	int code = 0;
-	cleanup_cjson cJSON *config = container_config(c);
-
-	(void) ctx;
-	tty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(config, "Robbe"), "Tty"));
-	/* A reader that went away (`run ... | head -1`) must not kill us
-	 * before the container's exit code, and its --rm, are handled. */
-	signal(SIGPIPE, SIG_IGN);
-	if (sig_proxy && !tty)
-		proxy_signals(true);
-	if (tty && in) {
-		tty_raw();
-		tty_resize(env, c);
-	}
-	if (container_attach_copy(env, att, in ? STDIN_FILENO : -1, out ? STDOUT_FILENO : -1,
-				  errs ? STDERR_FILENO : -1, sig_proxy ? &pending_signal : NULL, err) < 0) {
-		tty_restore();
-		return -1;
-	}
-	tty_restore();
-	fflush(stdout);
-	if (attached_exit_code(env, c, &code, err) < 0)
-		return -1;
-	if (sig_proxy && !tty)
-		proxy_signals(false);
-	return code < 0 ? 255 : code;
 }
 
 /* Shape an engine error of `run`: Docker's exit status and words. */
@@ -977,7 +851,7 @@ int cmd_container_run(struct cli_ctx *ctx, robbe_error **err)
 	if (build_request(ctx, true, &a, err) < 0)
 		return (*err)->status == EXIT_GENERAL ? -1 : cli_run_error(ctx, err);
 	attach = !detach && (a.attach_stdout || a.attach_stderr || a.attach_stdin);
-	if (open_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (do_create(ctx, env, &a, &c, err) < 0) {
 		if ((*err)->msg && str_has_prefix((*err)->msg, "container ID file found"))
@@ -1001,7 +875,7 @@ int cmd_container_run(struct cli_ctx *ctx, robbe_error **err)
 		printf("%s\n", c->id);
 		return 0;
 	}
-	code = attach_and_wait(ctx, env, c, att, a.attach_stdout, a.attach_stderr, a.attach_stdin,
+	code = cli_attach_and_wait(ctx, env, c, att, a.attach_stdout, a.attach_stderr, a.attach_stdin,
 			       opts_bool(ctx->opts, "sig-proxy"), err);
 	if (code < 0)
 		return run_error(ctx, err);
@@ -1013,66 +887,6 @@ int cmd_container_run(struct cli_ctx *ctx, robbe_error **err)
 			robbe_error_warn(&e);
 	}
 	return code;
-}
-
-/* ---- start ---------------------------------------------------------------- */
-
-int cmd_container_start(struct cli_ctx *ctx, robbe_error **err)
-{
-	cleanup_container_env struct container_env *env = NULL;
-	bool attach = opts_bool(ctx->opts, "attach"), interactive = opts_bool(ctx->opts, "interactive");
-	struct sbuf failed = SBUF_INIT;
-	bool any_error = false;
-
-	if (opts_str(ctx->opts, "checkpoint") || opts_str(ctx->opts, "checkpoint-dir"))
-		return unsupported("--checkpoint", err);
-	if ((attach || interactive) && ctx->argc > 1)
-		return robbe_error_set(err, EXIT_GENERAL, "you cannot start and attach multiple containers at once");
-	if (open_env(ctx, &env, err) < 0)
-		return -1;
-
-	if (attach || interactive) {
-		cleanup_store_container struct store_container *c = NULL;
-		cleanup_container_attach struct container_attach *att = NULL;
-		struct container_start_opts so = { .attach = true, .attach_stdin = interactive };
-		int code;
-
-		if (container_lookup(env, ctx->argv[0], &c, err) < 0)
-			return cli_daemon_error(err);
-		if (container_is_active(c))
-			return robbe_error_set(err, EXIT_GENERAL,
-					       "robbe cannot attach to a container that is already running yet");
-		if (container_start(env, c, &so, &att, err) < 0) {
-			cli_daemon_error(err);
-			return -1;
-		}
-		code = attach_and_wait(ctx, env, c, att, true, true, interactive, true, err);
-		if (code < 0)
-			return cli_daemon_error(err);
-		return code;
-	}
-
-	for (int i = 0; i < ctx->argc; i++) {
-		cleanup_store_container struct store_container *c = NULL;
-		cleanup_error robbe_error *e = NULL;
-
-		if (container_lookup(env, ctx->argv[i], &c, &e) < 0 || container_start(env, c, NULL, NULL, &e) < 0) {
-			cli_daemon_error(&e);
-			fprintf(stderr, "%s\n", e->msg);
-			sbuf_addf(&failed, "%s%s", failed.len ? ", " : "", ctx->argv[i]);
-			any_error = true;
-			continue;
-		}
-		printf("%s\n", ctx->argv[i]);
-	}
-	fflush(stdout);
-	if (any_error) {
-		robbe_error_set(err, EXIT_GENERAL, "Error: failed to start containers: %s", sbuf_str(&failed));
-		sbuf_release(&failed);
-		return -1;
-	}
-	sbuf_release(&failed);
-	return 0;
 }
 
 /* ---- the per-container verbs --------------------------------------------- */
@@ -1087,7 +901,7 @@ static int for_each_container(struct cli_ctx *ctx, per_container_fn fn, void *da
 	cleanup_container_env struct container_env *env = NULL;
 	int failed = 0;
 
-	if (open_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	for (int i = 0; i < ctx->argc; i++) {
 		cleanup_store_container struct store_container *c = NULL;
@@ -1243,7 +1057,7 @@ int cmd_container_rm(struct cli_ctx *ctx, robbe_error **err)
 
 	if (opts_bool(ctx->opts, "link"))
 		return unsupported("--link", err);
-	if (open_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	for (int i = 0; i < ctx->argc; i++) {
 		cleanup_store_container struct store_container *c = NULL;
@@ -1276,7 +1090,7 @@ int cmd_container_rename(struct cli_ctx *ctx, robbe_error **err)
 
 	if (!*ctx->argv[0] || !*ctx->argv[1])
 		return robbe_error_set(err, EXIT_GENERAL, "Error: Neither old nor new names may be empty");
-	if (open_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (container_lookup(env, ctx->argv[0], &c, err) < 0 || container_rename(env, c, ctx->argv[1], err) < 0)
 		return cli_daemon_error(err);
@@ -1292,7 +1106,7 @@ int cmd_container_cleanup(struct cli_ctx *ctx, robbe_error **err)
 
 	if (opts_str(ctx->opts, "exec") || opts_bool(ctx->opts, "rmi"))
 		return unsupported(opts_bool(ctx->opts, "rmi") ? "--rmi" : "--exec", err);
-	if (open_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (opts_bool(ctx->opts, "all")) {
 		cleanup_store_container_list struct store_container **all = NULL;

@@ -24,7 +24,7 @@ int cmd_container_top(struct cli_ctx *ctx, robbe_error **err)
 	struct sbuf args = SBUF_INIT, text = SBUF_INIT;
 	struct tabwriter *tw;
 
-	if (ctrcmd_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (container_lookup(env, ctx->argv[0], &c, err) < 0)
 		return cli_daemon_error(err);
@@ -339,7 +339,7 @@ int cmd_container_stats(struct cli_ctx *ctx, robbe_error **err)
 	}
 	if (strcmp(format, "table") == 0)
 		format = STATS_TABLE;
-	if (ctrcmd_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	sa.sa_handler = stats_on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -450,7 +450,7 @@ int cmd_container_update(struct cli_ctx *ctx, robbe_error **err)
 	req.pids_limit = opts_int(o, "pids-limit");
 	req.pids_limit_set = req.pids_limit != 0;
 
-	if (ctrcmd_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	for (int i = 0; i < ctx->argc; i++) {
 		cleanup_store_container struct store_container *c = NULL;
@@ -531,7 +531,7 @@ int cmd_container_prune(struct cli_ctx *ctx, robbe_error **err)
 		if (ctrcmd_parse_timestamp(f.v[i].value, container_now_ns(), &until, err) < 0)
 			return cli_daemon_error(err);
 	}
-	if (ctrcmd_env(ctx, &env, err) < 0)
+	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
 	if (container_list(env, &list, err) < 0)
 		return cli_daemon_error(err);

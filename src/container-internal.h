@@ -64,6 +64,13 @@ char *ctr_rm_claim_path(const struct container_env *env, const char *id);
 /* A removed container's mount and files, by ID. */
 void ctr_remove_files(const struct container_env *env, const char *id);
 
+/* ---- container-attach.c ---- */
+
+/* Connect to conmon's attach socket <bundle>/attach. */
+int ctr_attach_connect(const char *bundle, int *out, robbe_error **err);
+/* An attach connection over fd (taken) for container id run by runtime. */
+struct container_attach *ctr_attach_new(int fd, const char *id, const char *runtime);
+
 /* ---- mount.c: the root file system and the /etc files ---- */
 
 struct ctr_rootfs {

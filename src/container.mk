@@ -3,9 +3,9 @@
 # docker run/create/start/stop/... handlers.
 librobbe_a_SOURCES += \
 	src/container.c src/container.h src/container-internal.h \
-	src/container-create.c src/container-start.c src/container-cleanup.c \
+	src/container-create.c src/container-start.c src/container-attach.c src/container-cleanup.c \
 	src/mount.c src/names.c \
-	compat/cmd-container-run.c
+	compat/cmd-container-run.c compat/cmd-container-attach.c
 
 check_PROGRAMS += tests/unit/test-container
 TESTS += tests/unit/test-container
