@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include <openssl/evp.h>
 
 #include "auth.h"
 #include "reference.h"
+#include "lazy-crypto.h"
 
 #define CONFIG_MAX (4u << 20)
 #define HELPER_OUTPUT_MAX (64u << 10)

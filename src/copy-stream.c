@@ -26,11 +26,10 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 
 #include "copy-internal.h"
 #include "tarball.h"
+#include "lazy-archive.h"
 
 #define IO_CHUNK 65536
 #define TAR_BLOCK 512

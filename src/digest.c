@@ -6,9 +6,9 @@
 #include <fcntl.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "digest.h"
+#include "lazy-crypto.h"
 
 struct digest_algo {
 	const char *name;
@@ -16,10 +16,26 @@ struct digest_algo {
 	const EVP_MD *(*md)(void);
 };
 
+/* libcrypto is loaded on first use: its functions are no constants. */
+static const EVP_MD *md_sha256(void)
+{
+	return EVP_sha256();
+}
+
+static const EVP_MD *md_sha384(void)
+{
+	return EVP_sha384();
+}
+
+static const EVP_MD *md_sha512(void)
+{
+	return EVP_sha512();
+}
+
 static const struct digest_algo algos[] = {
-	{ "sha256", 64, EVP_sha256 },
-	{ "sha384", 96, EVP_sha384 },
-	{ "sha512", 128, EVP_sha512 },
+	{ "sha256", 64, md_sha256 },
+	{ "sha384", 96, md_sha384 },
+	{ "sha512", 128, md_sha512 },
 };
 
 struct digest_ctx {

@@ -6,12 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 
 #include "digest.h"
 #include "image-archive.h"
 #include "tarball.h"
+#include "lazy-archive.h"
 
 /* Symlinks followed while resolving one path, as the kernel allows. */
 #define MAX_LINK_HOPS 40

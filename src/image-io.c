@@ -16,8 +16,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 
 #include "digest.h"
 #include "image-archive.h"
@@ -26,6 +24,7 @@
 #include "reference.h"
 #include "store/layers.h"
 #include "tarball.h"
+#include "lazy-archive.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 

@@ -3,7 +3,7 @@
 #ifndef ROBBE_REGISTRY_INTERNAL_H
 #define ROBBE_REGISTRY_INTERNAL_H
 
-#include <curl/curl.h>
+#include "lazy-curl.h"
 #include <sys/types.h>
 
 #include "digest.h"

@@ -17,11 +17,10 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 
 #include "digest.h"
 #include "tarball.h"
+#include "lazy-archive.h"
 
 #define DEFAULT_OPAQUE_XATTR "trusted.overlay.opaque"
 #define IO_CHUNK 65536

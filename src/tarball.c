@@ -39,8 +39,6 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #ifdef SYS_openat2
 #include <linux/openat2.h>
 #endif
@@ -48,6 +46,7 @@
 #include "tarball.h"
 #include "digest.h"
 #include "store/layers.h"
+#include "lazy-archive.h"
 
 #define DEFAULT_OPAQUE_XATTR "trusted.overlay.opaque"
 #define WHITEOUT_PREFIX ".wh."

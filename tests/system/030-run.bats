@@ -345,3 +345,14 @@ teardown_file() {
 	assert_output kept
 	run_robbe volume rm named-volume
 }
+
+@test "run and ps of a local image load neither libcurl, libarchive nor libcrypto" {
+	local libs
+	libs=$(LD_DEBUG=files robbe run --rm "$(IMG)" true 2>&1 >/dev/null | grep -oE 'lib(curl|archive|crypto)\.so[.0-9]*' | sort -u)
+	assert_equal "$libs" "" "libraries loaded by run"
+	libs=$(LD_DEBUG=files robbe ps -a 2>&1 >/dev/null | grep -oE 'lib(curl|archive|crypto)\.so[.0-9]*' | sort -u)
+	assert_equal "$libs" "" "libraries loaded by ps"
+	# and a command that needs them does load them
+	libs=$(LD_DEBUG=files robbe pull -q "$ROBBE_TEST_IMAGE" 2>&1 >/dev/null | grep -oE 'libcurl\.so[.0-9]*' | sort -u | head -1)
+	assert_contains "$libs" "libcurl.so"
+}

@@ -3,7 +3,7 @@
  * their addresses in the environment. */
 #include "config.h"
 
-#include <curl/curl.h>
+#include "lazy-curl.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
