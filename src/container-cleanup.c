@@ -175,7 +175,7 @@ static int cleanup_locked(struct container_env *env, struct store_container *c, 
 	bool auto_remove = cJSON_IsTrue(
 		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(config, "HostConfig"), "AutoRemove"));
 
-	/* --rm: one transaction for the exit code, one for the removal. */
+	/* --rm: the exit code is recorded in the removal's transaction. */
 	if (auto_remove) {
 		if (exit_for_removal(env, c, err) < 0)
 			return -1;

@@ -712,18 +712,15 @@ void ctr_remove_files(const struct container_env *env, const char *id)
 
 int ctr_remove_locked(struct container_env *env, struct store_container *c, bool defer, robbe_error **err)
 {
-	cleanup_error robbe_error *e = NULL;
-
 	if (!defer)
 		ctr_release(env, c);
+	/* wait and run --rm read the exit code after the record is gone. */
 	if (c->state == STORE_STATE_EXITED || c->state == STORE_STATE_DEAD) {
-		/* wait and run --rm read it after the record is gone. */
-		store_exit_code_record(env->store, c->id, c->exit_code, &e);
-		if (e)
-			robbe_error_free(steal_pointer(&e));
-	}
-	if (store_container_remove(env->store, c->id, err) < 0)
+		if (store_container_remove_exited(env->store, c->id, c->exit_code, err) < 0)
+			return -1;
+	} else if (store_container_remove(env->store, c->id, err) < 0) {
 		return -1;
+	}
 	/* Files after the record: a crash in between leaves garbage, never a
 	 * record without its files.  Deferred, they are conmon's cleanup's. */
 	if (defer)

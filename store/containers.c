@@ -362,6 +362,19 @@ int store_container_remove(struct store *s, const char *id, robbe_error **err)
 	return store_tx_commit(s, err);
 }
 
+int store_container_remove_exited(struct store *s, const char *id, int exit_code, robbe_error **err)
+{
+	if (store_tx_begin(s, err) < 0)
+		return -1;
+	if (db_run(s, "INSERT OR REPLACE INTO exit_codes (id, timestamp, exit_code) VALUES (?1, ?2, ?3)",
+		   DB_ARGS(DB_TEXT(id), DB_INT(store_now_ns()), DB_INT(exit_code)), err) < 0 ||
+	    remove_tx(s, id, err) < 0) {
+		store_tx_rollback(s);
+		return -1;
+	}
+	return store_tx_commit(s, err);
+}
+
 /* ---- exit codes --------------------------------------------------------- */
 
 int store_exit_code_record(struct store *s, const char *id, int exit_code, robbe_error **err)

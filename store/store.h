@@ -140,6 +140,9 @@ int store_container_rename(struct store *s, const char *id, const char *new_name
 /* Remove the container, its state and its links.  STORE_EINUSE if another
  * container depends on it (shares its namespaces). */
 int store_container_remove(struct store *s, const char *id, robbe_error **err);
+/* The same, recording its exit code (store_exit_code_record) in the same
+ * transaction. */
+int store_container_remove_exited(struct store *s, const char *id, int exit_code, robbe_error **err);
 
 /* Exit codes outlive their containers so that `run --rm` and `wait` can
  * still report one.  Recording replaces an older code for the same id. */
@@ -274,5 +277,100 @@ int store_image_in_use(struct store *s, const char *image_id, bool *in_use, robb
 int store_layer_get(struct store *s, const char *chain_id, struct store_layer *out, robbe_error **err);
 /* All layers (for garbage collection of the layer store). */
 int store_layer_list(struct store *s, struct store_layer_list *out, robbe_error **err);
+
+/* ---- networks ----------------------------------------------------------- */
+
+/* A network record.  What the driver and the addresses mean is the
+ * engine's (config_json); the store keeps names unique and knows which
+ * containers are attached to which network. */
+struct store_network {
+	char *id;		/* 64 hex digits */
+	char *name;
+	char *driver;		/* "bridge", "host", "null" */
+	int64_t created;	/* ns; 0 means now */
+	char *config_json;	/* engine-defined; NULL means {} */
+};
+
+/* One container attached to one network.  json is the engine's: the
+ * settings asked for (aliases, a static address) and, while the container
+ * runs, what it was given. */
+struct store_network_attachment {
+	char *container_id;
+	char *network_id;
+	char *json;		/* NULL means {} */
+	/* For store_network_update: set by the engine's callback. */
+	bool changed;		/* json was replaced: write it back */
+	bool removed;		/* delete this attachment */
+	bool added;		/* a new attachment the callback appended */
+};
+
+void store_network_free(struct store_network *n);
+void store_network_list_free(struct store_network **v);
+void store_network_attachment_free(struct store_network_attachment *a);
+void store_network_attachment_list_free(struct store_network_attachment **v);
+static inline void cleanup_store_networkp(struct store_network **n)
+{
+	store_network_free(*n);
+}
+#define cleanup_store_network __attribute__((cleanup(cleanup_store_networkp)))
+static inline void cleanup_store_network_listp(struct store_network ***v)
+{
+	store_network_list_free(*v);
+}
+#define cleanup_store_network_list __attribute__((cleanup(cleanup_store_network_listp)))
+static inline void cleanup_store_network_attachment_listp(struct store_network_attachment ***v)
+{
+	store_network_attachment_list_free(*v);
+}
+#define cleanup_store_network_attachment_list __attribute__((cleanup(cleanup_store_network_attachment_listp)))
+
+/* Everything the network engine decides over at once. */
+struct store_network_snapshot {
+	struct store_network **networks;		/* all of them, NULL-terminated */
+	struct store_network_attachment **atts;	/* all of them, NULL-terminated */
+	size_t n_atts;
+};
+/* Append a new attachment to a snapshot (inside a store_network_update
+ * callback); the snapshot owns it, and it is inserted on success. */
+void store_network_snapshot_add(struct store_network_snapshot *snap, const char *container_id,
+				const char *network_id, const char *json);
+
+/* The callback of store_network_add: sees every network stored so far
+ * (NULL-terminated) and may complete n (its config, e.g. a subnet no
+ * other network uses) or refuse with an error. */
+typedef int (*store_network_check_fn)(void *ud, struct store_network *const *existing, struct store_network *n,
+				      robbe_error **err);
+
+/* Add a network in one transaction, check (may be NULL) run inside it so
+ * that two robbe processes cannot both take the same free subnet.  Name
+ * taken: STORE_ECONFLICT.  created == 0 means now. */
+int store_network_add(struct store *s, struct store_network *n, store_network_check_fn check, void *ud,
+		      robbe_error **err);
+/* By exact id. */
+int store_network_get(struct store *s, const char *id, struct store_network **out, robbe_error **err);
+/* As Docker resolves a network reference: exact id, exact name, then a
+ * unique id prefix.  STORE_ENOTFOUND, STORE_EAMBIGUOUS. */
+int store_network_lookup(struct store *s, const char *ref, struct store_network **out, robbe_error **err);
+/* All networks, by name.  *out is never NULL on success. */
+int store_network_list(struct store *s, struct store_network ***out, robbe_error **err);
+/* Remove a network.  Inside the transaction busy (may be NULL) sees the
+ * network's attachments and may refuse (its error is returned, nothing
+ * changes); otherwise the attachments go with the network. */
+int store_network_remove(struct store *s, const char *id,
+			 int (*busy)(void *ud, struct store_network_attachment *const *atts, robbe_error **err),
+			 void *ud, robbe_error **err);
+
+/* Attachments of one container (container_id) or of one network
+ * (network_id), or all (both NULL); by container, then network name. */
+int store_network_attachments(struct store *s, const char *container_id, const char *network_id,
+			      struct store_network_attachment ***out, robbe_error **err);
+/* Read, change and write back networks' attachments in one write
+ * transaction: fn gets every network and every attachment and marks what
+ * it changed (changed, removed, or new ones through
+ * store_network_snapshot_add).  An error from fn changes nothing.  The
+ * transaction is what makes address allocation safe between processes. */
+int store_network_update(struct store *s,
+			 int (*fn)(void *ud, struct store_network_snapshot *snap, robbe_error **err), void *ud,
+			 robbe_error **err);
 
 #endif
