@@ -113,10 +113,23 @@ int cli_run_error(const struct cli_ctx *ctx, robbe_error **err);
 struct store_container;
 struct container_attach;
 /* Copy the container's streams (out, errs, in) through att until they end,
- * with the terminal raw for a -t container, signals proxied when
- * sig_proxy; the container's exit status, or -1 with err set. */
+ * with the terminal raw and its size followed for a -t container, signals
+ * proxied when sig_proxy; the container's exit status, or -1 with err set.
+ * The detach keys (cli_detach_keys) typed on a -t container's terminal
+ * end it early with 0, the container running on (run -it). */
 int cli_attach_and_wait(struct cli_ctx *ctx, struct container_env *env, struct store_container *c,
 			struct container_attach *att, bool out, bool errs, bool in, bool sig_proxy, robbe_error **err);
+/* The detach keys in effect: --detach-keys, else config.json's
+ * "detachKeys", else ctrl-p,ctrl-q.  A bad spec: Docker's words "invalid
+ * detach keys (<spec>): Unknown character: '<key>'", status 1.  The
+ * command must declare --detach-keys. */
+struct detach_keys;
+int cli_detach_keys(struct cli_ctx *ctx, struct detach_keys *out, robbe_error **err);
+/* The same check as an option's validate hook (run's --detach-keys, where
+ * it must happen before the container is made). */
+int cli_validate_detach_keys(const char *value, robbe_error **err);
+/* docker attach */
+int cmd_container_attach(struct cli_ctx *ctx, robbe_error **err);
 
 /* ---- the tree (commands.c, cli.c) ---- */
 

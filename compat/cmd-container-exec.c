@@ -10,6 +10,7 @@
 #include "compat/cmd-container-list.h"
 #include "compat/opts.h"
 #include "src/container.h"
+#include "src/detachkeys.h"
 #include "src/exec.h"
 
 int cmd_container_exec(struct cli_ctx *ctx, robbe_error **err);
@@ -58,6 +59,13 @@ int cmd_container_exec(struct cli_ctx *ctx, robbe_error **err)
 	struct exec_request req = { 0 };
 	char *const *v;
 	int status = 0;
+	cleanup_detach_keys struct detach_keys keys = { 0 };
+
+	/* runc owns the terminal of exec -t (src/exec.c), so there is no
+	 * stream of ours to watch for the keys: they are checked, as Docker
+	 * does first, and do not detach. */
+	if (cli_detach_keys(ctx, &keys, err) < 0)
+		return -1;
 
 	req.argv = ctx->argv + 1;
 	req.workdir = opts_str(o, "workdir");

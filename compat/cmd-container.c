@@ -119,7 +119,7 @@ static const struct opt_def container_create_run_opts[] = {
 
 static const struct opt_def container_run_only_opts[] = {
 	{ .long_name = "detach", .short_name = 'd', .type = OPT_BOOL, .help = "Run the container in the background and print its ID" },
-	{ .long_name = "detach-keys", .type = OPT_STRING, .help = "Key sequence that detaches from the container" },
+	{ .long_name = "detach-keys", .type = OPT_STRING, .help = "Key sequence that detaches from the container", .validate = cli_validate_detach_keys },
 	{ .long_name = "sig-proxy", .type = OPT_BOOL, .def = "true", .help = "Pass the signals robbe receives on to the process" },
 	{ 0 }
 };
@@ -272,6 +272,7 @@ const struct command container_cmds[] = {
 	{ .name = "attach",
 	  .usage = "[OPTIONS] CONTAINER",
 	  .short_help = "Connect your terminal to the input and output of a running container",
+	  .handler = cmd_container_attach,
 	  .opts = OPTS(container_attach_opts),
 	  .args = ARGS_EXACT,
 	  .args_min = 1,

@@ -212,12 +212,46 @@ struct container_start_opts {
 int container_start(struct container_env *env, struct store_container *c, const struct container_start_opts *opts,
 		    struct container_attach **attach, robbe_error **err);
 
-/* Copy the container's output to out_fd/err_fd (and in_fd to its stdin
- * when attached with stdin; -1: none) until the container closes its
- * streams.  *signal_pending is polled: when it becomes non-zero the signal
- * is forwarded with runtime_kill (sig-proxy) and cleared; NULL: no proxy. */
-int container_attach_copy(struct container_env *env, struct container_attach *a, int in_fd, int out_fd,
-			  int err_fd, volatile sig_atomic_t *signal_pending, robbe_error **err);
+/* Attach to a running (or paused) container: connect to conmon's attach
+ * socket; output from now on, input to its stdin.  Not running, or it
+ * stopped while we connected: errnum ESRCH, status 1, "container <id> is
+ * not running". */
+int container_attach(struct container_env *env, struct store_container *c, struct container_attach **out,
+		     robbe_error **err);
+
+/* What container_attach_stream copies, and what stops it. */
+struct detach_keys;	/* detachkeys.h */
+struct container_attach_io {
+	int in_fd, out_fd, err_fd;	/* -1: not attached */
+	/* Stop when this sequence is read from in_fd; its bytes never reach
+	 * the container, the bytes of a start of it that goes on otherwise
+	 * do.  NULL: never. */
+	const struct detach_keys *detach_keys;
+	/* Called before every wait, with signals blocked (so it may do
+	 * anything) and only ever unblocked inside the wait: the caller's
+	 * signal handlers record, this acts (sig-proxy, resize).  True stops
+	 * the copying.  NULL: none. */
+	bool (*on_signal)(void *opaque, struct container_attach *a);
+	void *opaque;
+};
+
+enum container_attach_end {
+	CONTAINER_ATTACH_EOF = 0,	/* conmon closed: the container's streams ended */
+	CONTAINER_ATTACH_DETACHED,	/* the detach keys were typed */
+	CONTAINER_ATTACH_STOPPED,	/* on_signal said stop */
+};
+
+/* Copy the container's output to out_fd/err_fd and in_fd to its stdin
+ * until one of enum container_attach_end happens (returned), or -1 with
+ * err set.  When in_fd ends, conmon is told (it closes the container's
+ * stdin unless it was started to leave it open). */
+int container_attach_stream(struct container_env *env, struct container_attach *a,
+			    const struct container_attach_io *io, robbe_error **err);
+/* Send a signal to the attached container's process (sig-proxy). */
+int container_attach_kill(struct container_attach *a, int sig, robbe_error **err);
+/* Set the size of a -t container's terminal (conmon's ctl FIFO). */
+int container_resize(const struct container_env *env, const struct store_container *c, unsigned rows,
+		     unsigned cols, robbe_error **err);
 void container_attach_free(struct container_attach *a);
 static inline void cleanup_container_attachp(struct container_attach **a)
 {
