@@ -226,4 +226,14 @@ int cmd_container_diff(struct cli_ctx *ctx, robbe_error **err);
 int cmd_container_export(struct cli_ctx *ctx, robbe_error **err);
 int cmd_container_commit(struct cli_ctx *ctx, robbe_error **err);
 
+/* cmd-network-cmds.c (rows in cmd-network.c) */
+int cmd_network_create(struct cli_ctx *ctx, robbe_error **err);
+int cmd_network_exists(struct cli_ctx *ctx, robbe_error **err);
+int cmd_network_inspect(struct cli_ctx *ctx, robbe_error **err);
+int cmd_network_ls(struct cli_ctx *ctx, robbe_error **err);
+int cmd_network_rm(struct cli_ctx *ctx, robbe_error **err);
+int cmd_network_prune(struct cli_ctx *ctx, robbe_error **err);
+int cmd_network_connect(struct cli_ctx *ctx, robbe_error **err);
+int cmd_network_disconnect(struct cli_ctx *ctx, robbe_error **err);
+
 #endif

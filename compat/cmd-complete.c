@@ -22,8 +22,9 @@ static void push_unique(char ***out, const char *prefix, char *name)
 }
 
 /* Names from the default store: images in familiar form ("busybox:latest"),
- * container names (running ones only for COMPLETE_RUNNING), volume names.
- * Nothing when there is no database yet: completion creates nothing. */
+ * container names (running ones only for COMPLETE_RUNNING), volume names,
+ * network names (bridge, host and none always).  Nothing else when there is
+ * no database yet: completion creates nothing. */
 void cli_complete_objects(enum opt_complete kind, const char *prefix, char ***out)
 {
 	struct robbe_paths paths;
@@ -34,6 +35,12 @@ void cli_complete_objects(enum opt_complete kind, const char *prefix, char ***ou
 	if (paths_init(&paths, NULL, NULL, &e) < 0) {
 		robbe_error_free(e);
 		return;
+	}
+	if (kind == COMPLETE_NETWORK) {
+		/* Docker's predefined networks exist before any store does. */
+		static const char *const predefined[] = { "bridge", "host", "none" };
+		for (size_t i = 0; i < ARRAY_SIZE(predefined); i++)
+			push_unique(out, prefix, xstrdup(predefined[i]));
 	}
 	db = paths_db(&paths);
 	if (access(db, F_OK) != 0 || store_open(&paths, &s, &e) < 0)
@@ -54,6 +61,13 @@ void cli_complete_objects(enum opt_complete kind, const char *prefix, char ***ou
 				if (kind == COMPLETE_CONTAINER || ctrs[i]->state == STORE_STATE_RUNNING)
 					push_unique(out, prefix, xstrdup(ctrs[i]->name));
 		store_container_list_free(ctrs);
+	} else if (kind == COMPLETE_NETWORK) {
+		struct store_network **nets = NULL;
+
+		if (store_network_list(s, &nets, &e) == 0)
+			for (size_t i = 0; nets[i]; i++)
+				push_unique(out, prefix, xstrdup(nets[i]->name));
+		store_network_list_free(nets);
 	} else if (kind == COMPLETE_VOLUME) {
 		struct store_volume **vols = NULL;
 

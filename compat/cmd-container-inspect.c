@@ -11,6 +11,7 @@
 #include "compat/cmd-container-list.h"
 #include "compat/format.h"
 #include "src/container-inspect.h"
+#include "src/network.h"
 
 /* Lines of errors, printed after the objects, as Docker collects them. */
 static void add_error_line(struct sbuf *errs, const char *msg)
@@ -178,6 +179,7 @@ int cmd_container_port(struct cli_ctx *ctx, robbe_error **err)
 	cleanup_container_env struct container_env *env = NULL;
 	cleanup_store_container struct store_container *c = NULL;
 	cleanup_cjson cJSON *config = NULL;
+	cleanup_cjson cJSON *settings = NULL;
 	cleanup_strv char **out = NULL;
 	const cJSON *ports, *p, *b;
 	size_t n;
@@ -187,7 +189,10 @@ int cmd_container_port(struct cli_ctx *ctx, robbe_error **err)
 	if (container_lookup(env, ctx->argv[0], &c, err) < 0)
 		return cli_daemon_error(err);
 	config = container_config(c);
-	ports = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(config, "NetworkSettings"), "Ports");
+	/* The ports it holds now, from its network attachments. */
+	if (network_settings_json(env->store, c, config, &settings, err) < 0)
+		return cli_daemon_error(err);
+	ports = cJSON_GetObjectItemCaseSensitive(settings, "Ports");
 	if (ctx->argc > 1) {
 		const char *arg = ctx->argv[1], *slash = strchr(arg, '/');
 		cleanup_free char *port = slash ? xstrndup(arg, (size_t) (slash - arg)) : xstrdup(arg);

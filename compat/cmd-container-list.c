@@ -19,6 +19,7 @@
 #include "compat/template-int.h"
 #include "src/auth.h"
 #include "src/container-inspect.h"
+#include "src/network.h"
 #include "src/reference.h"
 
 /* ---- shared helpers --------------------------------------------------- */
@@ -1045,7 +1046,17 @@ int cmd_container_ls(struct cli_ctx *ctx, robbe_error **err)
 	for (size_t i = 0; list[i]; i++) {
 		cleanup_cjson cJSON *config = container_config(list[i]);
 		cleanup_cjson cJSON *row = NULL;
-		enum ps_verdict v = ps_include(&q, list[i], config, shown);
+		enum ps_verdict v;
+		cJSON *ns = NULL;
+
+		/* Networks and ports as they are now (the attachments), for
+		 * the PORTS and NETWORKS columns and the network, publish and
+		 * expose filters. */
+		if (network_settings_json(env->store, list[i], config, &ns, err) < 0)
+			return cli_daemon_error(err);
+		cJSON_DeleteItemFromObjectCaseSensitive(config, "NetworkSettings");
+		cJSON_AddItemToObject(config, "NetworkSettings", ns);
+		v = ps_include(&q, list[i], config, shown);
 
 		if (v == PS_STOP)
 			break;

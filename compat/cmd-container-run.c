@@ -24,6 +24,7 @@
 #include "compat/cmd-image-cmds.h"
 #include "src/mountspec.h"
 #include "src/container.h"
+#include "src/network.h"
 #include "src/units.h"
 
 extern char **environ;
@@ -108,6 +109,7 @@ struct create_args {
 	struct image_pull_opts pull_opts;
 	struct image_pull_events pull_events;
 	cJSON *config, *host_config;
+	cJSON *port_bindings, *exposed;	/* -p, --expose: HostConfig.PortBindings, Config.ExposedPorts */
 	char **env;
 	char **labels;
 	char **entrypoint;
@@ -128,6 +130,8 @@ static void create_args_release(struct create_args *a)
 {
 	cJSON_Delete(a->config);
 	cJSON_Delete(a->host_config);
+	cJSON_Delete(a->port_bindings);
+	cJSON_Delete(a->exposed);
 	strv_free(a->env);
 	strv_free(a->labels);
 	strv_free(a->entrypoint);
@@ -155,9 +159,8 @@ static const char *const unsupported_opts[] = {
 	"blkio-weight",	   "blkio-weight-device", "cpu-rt-period",	   "cpu-rt-runtime", "device-cgroup-rule",
 	"device-read-bps", "device-read-iops",	  "device-write-bps",	   "device-write-iops", "gpus",
 	"health-cmd",	   "health-interval",	  "health-retries",	   "health-start-interval",
-	"health-start-period", "health-timeout",  "ip",		   "ip6",	     "link",
-	"link-local-ip",   "mac-address",	  "network-alias",	   "oom-kill-disable", "oom-score-adj",
-	"publish",	   "storage-opt",	  "use-api-socket",
+	"health-start-period", "health-timeout",  "link",		   "link-local-ip",
+	"oom-kill-disable", "oom-score-adj",	  "storage-opt",	   "use-api-socket",
 };
 
 /* Windows-only options: Docker's Linux daemon drops them with a warning. */
@@ -310,7 +313,6 @@ static void build_config(const struct opts_result *o, struct create_args *a)
 {
 	const struct container_create_request *req = &a->req;
 	const struct spec_request *spec = &req->spec;
-	char *const *v;
 
 	a->config = cJSON_CreateObject();
 	cJSON_AddStringToObject(a->config, "Hostname", spec->hostname ? spec->hostname : "");
@@ -319,14 +321,8 @@ static void build_config(const struct opts_result *o, struct create_args *a)
 	cJSON_AddBoolToObject(a->config, "AttachStdin", a->attach_stdin);
 	cJSON_AddBoolToObject(a->config, "AttachStdout", a->attach_stdout);
 	cJSON_AddBoolToObject(a->config, "AttachStderr", a->attach_stderr);
-	v = opts_list(o, "expose");
-	if (v[0]) {
-		cJSON *ports = cJSON_AddObjectToObject(a->config, "ExposedPorts");
-		for (size_t i = 0; v[i]; i++) {
-			cleanup_free char *p = strchr(v[i], '/') ? xstrdup(v[i]) : xasprintf("%s/tcp", v[i]);
-			cJSON_AddItemToObject(ports, p, cJSON_CreateObject());
-		}
-	}
+	if (a->exposed && a->exposed->child)
+		cJSON_AddItemToObject(a->config, "ExposedPorts", cJSON_Duplicate(a->exposed, true));
 	cJSON_AddBoolToObject(a->config, "Tty", spec->tty);
 	cJSON_AddBoolToObject(a->config, "OpenStdin", spec->stdin_open);
 	cJSON_AddBoolToObject(a->config, "StdinOnce", spec->stdin_open && a->attach_stdin);
@@ -372,7 +368,8 @@ static void build_host_config(const struct opts_result *o, struct create_args *a
 		}
 	}
 	cJSON_AddStringToObject(hc, "NetworkMode", req->network ? req->network : "bridge");
-	cJSON_AddItemToObject(hc, "PortBindings", cJSON_CreateObject());
+	cJSON_AddItemToObject(hc, "PortBindings",
+			      a->port_bindings ? cJSON_Duplicate(a->port_bindings, true) : cJSON_CreateObject());
 	{
 		cJSON *rp = cJSON_AddObjectToObject(hc, "RestartPolicy");
 		cJSON_AddStringToObject(rp, "Name", restart_name(req->restart));
@@ -403,7 +400,7 @@ static void build_host_config(const struct opts_result *o, struct create_args *a
 	cJSON_AddNumberToObject(hc, "OomScoreAdj", 0);
 	cJSON_AddStringToObject(hc, "PidMode", spec->share_host_pid ? "host" : "");
 	cJSON_AddBoolToObject(hc, "Privileged", spec->privileged);
-	cJSON_AddBoolToObject(hc, "PublishAllPorts", false);
+	cJSON_AddBoolToObject(hc, "PublishAllPorts", opts_bool(o, "publish-all"));
 	cJSON_AddBoolToObject(hc, "ReadonlyRootfs", spec->read_only);
 	cJSON_AddItemToObject(hc, "SecurityOpt", list_json(opts_list(o, "security-opt"), true));
 	if (a->tmpfs && a->tmpfs[0]) {
@@ -476,6 +473,53 @@ static void build_host_config(const struct opts_result *o, struct create_args *a
 
 }
 
+/* -p, -P, --expose, --ip, --ip6, --mac-address, --network-alias; the
+ * daemon's refusals for container:<x> networking. */
+static int parse_network_opts(const struct opts_result *o, struct create_args *a, robbe_error **err)
+{
+	struct container_create_request *req = &a->req;
+	const char *mac = opts_str(o, "mac-address");
+	const char *net = req->network;
+
+	a->port_bindings = cJSON_CreateObject();
+	a->exposed = cJSON_CreateObject();
+	if (network_parse_publish(opts_list(o, "publish"), a->port_bindings, a->exposed, err) < 0 ||
+	    network_parse_expose(opts_list(o, "expose"), a->exposed, err) < 0)
+		return -1;
+	if (mac && *mac) {
+		unsigned b[6];
+		char tail;
+		if (sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6 ||
+		    strlen(mac) != 17)
+			return robbe_error_set(err, EXIT_ENGINE, "%s is not a valid mac address", mac);
+	}
+	req->mac_address = mac && *mac ? mac : NULL;
+	req->ipv4 = opts_str(o, "ip");
+	req->ipv6 = opts_str(o, "ip6");
+	req->network_aliases = opts_list(o, "network-alias");
+	if (net && str_has_prefix(net, "container:")) {
+		const char *conflict = NULL;
+		const char *h = opts_str(o, "hostname");
+
+		if (h && *h)
+			conflict = "hostname and the network mode";
+		else if (req->dns[0])
+			conflict = "dns and the network mode";
+		else if (req->extra_hosts[0])
+			conflict = "custom host-to-IP mapping and the network mode";
+		else if (a->port_bindings->child || opts_bool(o, "publish-all"))
+			conflict = "port publishing and the container type network mode";
+		else if (a->exposed->child)
+			conflict = "port exposing and the container type network mode";
+		else if (mac && *mac)
+			conflict = "mac-address and the network mode";
+		if (conflict)
+			return robbe_error_set(err, EXIT_ENGINE, "Error response from daemon: conflicting options: %s",
+					       conflict);
+	}
+	return 0;
+}
+
 /* --pid, --ipc, --uts, --userns, --network and the DNS and hosts flags. */
 static int parse_namespaces(const struct opts_result *o, struct create_args *a, robbe_error **err)
 {
@@ -500,21 +544,16 @@ static int parse_namespaces(const struct opts_result *o, struct create_args *a, 
 			return robbe_error_set(err, EXIT_ENGINE, "Error response from daemon: invalid UTS mode: %s", s);
 		spec->share_host_uts = true;
 	}
-	if ((s = opts_str(o, "userns")) && *s && strcmp(s, "host"))
-		return robbe_error_set(err, EXIT_ENGINE, "--userns=%s is not supported by robbe yet", s);
+	if (spec_userns_parse(opts_str(o, "userns"), &spec->userns, err) < 0)
+		return -1;
 	v = opts_list(o, "network");
-	if (strv_len(v) > 1)
-		return robbe_error_set(err, EXIT_ENGINE, "robbe connects a container to one network only (for now)");
 	req->network = v[0];
+	req->networks = v;
 	req->dns = opts_list(o, "dns");
 	req->dns_search = opts_list(o, "dns-search");
 	req->dns_options = opts_list(o, "dns-option");
 	req->extra_hosts = opts_list(o, "add-host");
-	for (size_t i = 0; req->extra_hosts[i]; i++)
-		if (strstr(req->extra_hosts[i], "host-gateway"))
-			return robbe_error_set(err, EXIT_ENGINE, "host-gateway needs networks, which robbe does not have yet");
-
-	return 0;
+	return parse_network_opts(o, a, err);
 }
 
 /* --log-driver and --log-opt: json-file is served by conmon's k8s-file log. */
@@ -594,8 +633,6 @@ static int build_request(struct cli_ctx *ctx, bool is_run, struct create_args *a
 			return unsupported(flag, err);
 		}
 	}
-	if (opts_bool(o, "publish-all"))
-		return unsupported("--publish-all", err);
 	for (size_t i = 0; i < ARRAY_SIZE(windows_only_opts); i++)
 		if (opts_changed(o, windows_only_opts[i]))
 			strv_push_take(&a->warnings,

@@ -108,7 +108,7 @@ static const struct opt_def container_create_run_opts[] = {
 	{ .long_name = "ulimit", .type = OPT_LIST, .def = "[]", .help = "Resource limit (name=soft[:hard])", .metavar = "ulimit" },
 	{ .long_name = "use-api-socket", .type = OPT_BOOL, .help = "Mount the engine's API socket and credentials into the container" },
 	{ .long_name = "user", .short_name = 'u', .type = OPT_STRING, .help = "User to run as (<name|uid>[:<group|gid>])" },
-	{ .long_name = "userns", .type = OPT_STRING, .help = "User namespace to use", .complete = COMPLETE_WORDS, .choices = "host" },
+	{ .long_name = "userns", .type = OPT_STRING, .help = "User namespace to use", .complete = COMPLETE_WORDS, .choices = "host keep-id" },
 	{ .long_name = "uts", .type = OPT_STRING, .help = "UTS namespace to use", .complete = COMPLETE_WORDS, .choices = "host" },
 	{ .long_name = "volume", .short_name = 'v', .type = OPT_LIST, .help = "Bind mount a volume" },
 	{ .long_name = "volume-driver", .type = OPT_STRING, .help = "Default driver for the container's volumes" },

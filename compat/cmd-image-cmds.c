@@ -16,9 +16,12 @@
 #include "compat/cmd-container-list.h"
 #include "compat/cmd-image-cmds.h"
 #include "compat/format.h"
+#include "src/container.h"
 #include "src/digest.h"
 #include "src/image.h"
+#include "src/network.h"
 #include "src/reference.h"
+#include "src/volume.h"
 
 static int open_env(struct cli_ctx *ctx, struct image_env **env, robbe_error **err)
 {
@@ -767,6 +770,35 @@ static int inspect_container(struct cli_ctx *ctx, const char *ref, cJSON **obj, 
 	return ctrcmd_inspect_container(ctx, ref, opts_bool(ctx->opts, "size"), obj, err);
 }
 
+/* After containers and images, Docker's inspect looks for a network, then
+ * a volume: 1 and *obj when ref names one, 0 when not. */
+static int inspect_network(struct cli_ctx *ctx, const char *ref, cJSON **obj, robbe_error **err)
+{
+	cleanup_container_env struct container_env *cenv = NULL;
+	cleanup_store_network struct store_network *n = NULL;
+	cleanup_error robbe_error *e = NULL;
+
+	if (cli_container_env(ctx, &cenv, err) < 0)
+		return -1;
+	if (network_lookup(cenv, ref, &n, &e) < 0)
+		return e->errnum == ENOENT ? 0 : (*err = steal_pointer(&e), -1);
+	return network_inspect_json(cenv, n, obj, err) < 0 ? -1 : 1;
+}
+
+static int inspect_volume(struct cli_ctx *ctx, const char *ref, cJSON **obj, robbe_error **err)
+{
+	cleanup_store_volume struct store_volume *v = NULL;
+	cleanup_error robbe_error *e = NULL;
+	struct store *s;
+
+	if (cli_store(ctx, &s, err) < 0)
+		return -1;
+	if (volume_get(s, ref, &v, &e) < 0)
+		return e->errnum == ENOENT ? 0 : (*err = steal_pointer(&e), -1);
+	*obj = volume_inspect_json(v);
+	return 1;
+}
+
 int cmd_inspect(struct cli_ctx *ctx, robbe_error **err)
 {
 	const char *format = opts_str(ctx->opts, "format");
@@ -817,6 +849,26 @@ int cmd_inspect(struct cli_ctx *ctx, robbe_error **err)
 				continue;
 			}
 			robbe_error_free(why);
+		}
+		if (r == 0 && (!type || strcmp(type, "network") == 0)) {
+			r = inspect_network(ctx, ref, &obj, err);
+			if (r < 0)
+				goto fail;
+			if (r == 0 && type) {
+				cleanup_free char *m = xasprintf("Error response from daemon: network %s not found", ref);
+				errors_add(&errs, m);
+				continue;
+			}
+		}
+		if (r == 0 && (!type || strcmp(type, "volume") == 0)) {
+			r = inspect_volume(ctx, ref, &obj, err);
+			if (r < 0)
+				goto fail;
+			if (r == 0 && type) {
+				cleanup_free char *m = xasprintf("Error response from daemon: get %s: no such volume", ref);
+				errors_add(&errs, m);
+				continue;
+			}
 		}
 		if (r == 0) {
 			cleanup_free char *m = xasprintf("Error: No such object: %s", ref);

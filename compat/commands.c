@@ -8,6 +8,7 @@
 
 #include "compat/cli.h"
 #include "compat/cmd-image-cmds.h"
+#include "compat/cmd-unshare.h"
 
 const struct opt_def cli_global_opts[] = {
 	{ .long_name = "config", .type = OPT_STRING, .complete = COMPLETE_DIR,
@@ -228,6 +229,7 @@ static const struct command root_cmds[] = {
 	  .usage = "[OPTIONS] [COMMAND [ARG...]]",
 	  .short_help = "Run a command in robbe's user namespace",
 	  .opts = OPTS(unshare_opts),
+	  .handler = cmd_unshare,
 	  .args = ARGS_ANY,
 	  .flags = CMD_PODMAN | CMD_STOP_AT_POSITIONAL },
 	{ .name = "bake",

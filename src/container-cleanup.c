@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "container-internal.h"
+#include "network.h"
+#include "rootless-net.h"
 
 /* Docker's back-off: 100 ms, doubled after each restart, back to 100 ms
  * once the container ran for 10 s, at most a minute. */
@@ -31,6 +33,10 @@ void ctr_release(struct container_env *env, struct store_container *c)
 	cleanup_error robbe_error *e = NULL;
 	const char *rootfs = container_config_str(config, "Robbe", "Rootfs");
 
+	/* Networking first, whatever CleanedUp says: a start may have set
+	 * it up again (restart), and the teardown is a no-op otherwise. */
+	network_container_teardown(env, c);
+	rootless_net_teardown(env, c->id);
 	if (ctr_state_bool(c, "CleanedUp"))
 		return;
 	if (rootfs && ctr_rootfs_umount(rootfs, &e) < 0)
@@ -49,10 +55,21 @@ static void finish_deferred_removal(struct container_env *env, const char *id)
 
 	if (read_file_all(note, 4096, &runtime, NULL, &e) < 0)
 		return;
+	network_teardown_by_id(env, id);
+	rootless_net_teardown(env, id);
 	ctr_remove_files(env, id);
 	if (runtime_delete(runtime, id, true, &e) < 0)
 		robbe_error_free(steal_pointer(&e));
 	unlink(note);
+}
+
+static bool publishes_ports(const cJSON *config)
+{
+	const cJSON *hc = cJSON_GetObjectItemCaseSensitive(config, "HostConfig");
+	const cJSON *pb = cJSON_GetObjectItemCaseSensitive(hc, "PortBindings");
+
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(hc, "PublishAllPorts")) ||
+	       (cJSON_IsObject(pb) && pb->child);
 }
 
 static bool should_restart(const struct store_container *c, const cJSON *config)
@@ -189,6 +206,14 @@ static int cleanup_locked(struct container_env *env, struct store_container *c, 
 			cleanup_free char *runtime = container_runtime(c);
 			cleanup_error robbe_error *e = NULL;
 
+			/* Published ports go now: the next `run -p` of the same
+			 * port must find them free.  Otherwise the namespace
+			 * and its addresses (claimed until the teardown) go
+			 * with the rest of the deferred work. */
+			if (publishes_ports(config)) {
+				network_container_teardown(env, c);
+				rootless_net_teardown(env, c->id);
+			}
 			if (write_file_replace(note, runtime, strlen(runtime), 0600, &e) == 0)
 				return ctr_remove_with_volumes(env, c, true, true, err);
 			robbe_error_free(steal_pointer(&e));

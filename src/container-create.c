@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "container-internal.h"
+#include "network.h"
 #include "volume.h"
 
 /* 64 hex digits from the kernel's random pool.  Like Docker, an ID whose
@@ -250,55 +251,58 @@ static cJSON *build_config(const struct container_create_request *req, const cJS
 		set_item(cfg, "Labels", labels);
 	}
 	{
+		/* The image's exposed ports and the user's (--expose, -p) together. */
 		const cJSON *ep = cJSON_GetObjectItemCaseSensitive(image_config, "ExposedPorts");
-		if (cJSON_IsObject(ep) && !cJSON_GetObjectItemCaseSensitive(cfg, "ExposedPorts"))
-			cJSON_AddItemToObject(cfg, "ExposedPorts", cJSON_Duplicate(ep, true));
+		cJSON *mine = cJSON_GetObjectItemCaseSensitive(cfg, "ExposedPorts");
+
+		cJSON_ArrayForEach(it, ep) {
+			if (!it->string)
+				continue;
+			if (!cJSON_IsObject(mine)) {
+				cJSON_DeleteItemFromObjectCaseSensitive(cfg, "ExposedPorts");
+				mine = cJSON_AddObjectToObject(cfg, "ExposedPorts");
+			}
+			if (!cJSON_GetObjectItemCaseSensitive(mine, it->string))
+				cJSON_AddItemToObject(mine, it->string, cJSON_CreateObject());
+		}
 	}
 	return cfg;
 }
 
 /* ---- networks ------------------------------------------------------------ */
 
-struct net_choice {
-	const char *mode;	/* HostConfig.NetworkMode */
-	const char *netname;	/* NetworkSettings.Networks key */
-	const char *netns;	/* spec netns_path: NULL new, "host" */
-	char *container;	/* container:<id> */
-};
-
-static int choose_network(struct container_env *env, const char *network, struct net_choice *n, robbe_error **err)
+static int plan_network(struct container_env *env, const struct container_create_request *req,
+			struct network_plan *plan, robbe_error **err)
 {
-	memset(n, 0, sizeof(*n));
-	if (!network || !*network || !strcmp(network, "default") || !strcmp(network, "bridge")) {
-		/* Until robbe has networks: a private namespace with loopback. */
-		n->mode = "bridge";
-		n->netname = "none";
-		return 0;
-	}
-	if (!strcmp(network, "none")) {
-		n->mode = "none";
-		n->netname = "none";
-		return 0;
-	}
-	if (!strcmp(network, "host")) {
-		n->mode = "host";
-		n->netname = "host";
-		n->netns = "host";
-		return 0;
-	}
-	if (str_has_prefix(network, "container:")) {
-		cleanup_store_container struct store_container *other = NULL;
+	char *const *networks = req->networks && req->networks[0] ? req->networks : NULL;
+	char *one[] = { (char *) req->network, NULL };
+	struct network_endpoint_opts ep = {
+		.aliases = req->network_aliases,
+		.ipv4 = req->ipv4,
+		.ipv6 = req->ipv6,
+		.mac = req->mac_address,
+	};
 
-		if (container_lookup(env, network + 10, &other, err) < 0)
-			return -1;
-		n->container = xstrdup(other->id);
-		n->mode = NULL;
-		n->netname = NULL;
-		return 0;
+	if (!networks && req->network && *req->network)
+		networks = one;
+	return network_plan_container(env, networks, &ep, plan, err);
+}
+
+/* --add-host x:host-gateway: the gateway of the container's first
+ * network (172.17.0.1, the default bridge's, without one). */
+static char **resolve_extra_hosts(char *const *hosts, const char *gateway)
+{
+	char **out = NULL;
+
+	for (size_t i = 0; hosts && hosts[i]; i++) {
+		const char *colon = strchr(hosts[i], ':');
+		if (colon && !strcmp(colon + 1, "host-gateway"))
+			strv_push_take(&out, xasprintf("%.*s:%s", (int) (colon - hosts[i]), hosts[i],
+						       gateway && *gateway ? gateway : "172.17.0.1"));
+		else
+			strv_push(&out, hosts[i]);
 	}
-	robbe_error_set(err, EXIT_GENERAL, "network %s not found", network);
-	(*err)->errnum = ENOENT;
-	return -1;
+	return out;
 }
 
 /* ---- create -------------------------------------------------------------- */
@@ -380,7 +384,8 @@ int container_create(struct container_env *env, const struct container_create_re
 	cleanup_strv char **warns = NULL;
 	__attribute__((cleanup(ctr_rootfs_release))) struct ctr_rootfs rootfs = { 0 };
 	struct create_state st = { 0 };
-	struct net_choice net = { 0 };
+	__attribute__((cleanup(network_plan_release))) struct network_plan net = { 0 };
+	cleanup_strv char **extra_hosts = NULL;
 	struct spec_request spec;
 	const cJSON *image_config;
 	struct store_container c = { 0 };
@@ -399,8 +404,9 @@ int container_create(struct container_env *env, const struct container_create_re
 		return -1;
 	img_json = cJSON_Parse(img->config_json ? img->config_json : "{}");
 	image_config = cJSON_GetObjectItemCaseSensitive(img_json, "config");
-	if (choose_network(env, req->network, &net, err) < 0)
+	if (plan_network(env, req, &net, err) < 0)
 		goto out;
+	extra_hosts = resolve_extra_hosts(req->extra_hosts, net.gateway);
 	if (pick_name(env, req, &name, err) < 0)
 		goto out;
 	if (random_id(id, err) < 0)
@@ -442,7 +448,7 @@ int container_create(struct container_env *env, const struct container_create_re
 	spec.image_config = image_config;
 	spec.rootfs = rootfs.merged;
 	spec.container_id = id;
-	spec.netns_path = net.netns;
+	spec.netns_path = net.host ? "host" : NULL;
 	if (net.container) {
 		/* Joined at start, where the other container's pid is known;
 		 * a placeholder keeps the spec valid meanwhile. */
@@ -450,7 +456,7 @@ int container_create(struct container_env *env, const struct container_create_re
 	}
 	if (spec.hostname && *spec.hostname)
 		hostname = xstrdup(spec.hostname);
-	else if (net.netns || spec.share_host_uts) {
+	else if (net.host || spec.share_host_uts) {
 		char buf[256] = "";
 		gethostname(buf, sizeof(buf) - 1);
 		hostname = xstrdup(buf);
@@ -462,11 +468,11 @@ int container_create(struct container_env *env, const struct container_create_re
 			.dir = bundle,
 			.hostname = hostname,
 			.domainname = spec.domainname,
-			.host_network = net.netns != NULL,
+			.host_network = net.host,
 			.dns = req->dns,
 			.dns_search = req->dns_search,
 			.dns_options = req->dns_options,
-			.extra_hosts = req->extra_hosts,
+			.extra_hosts = extra_hosts,
 		};
 		if (ctr_write_etc_files(&etc, err) < 0)
 			goto out;
@@ -496,12 +502,9 @@ int container_create(struct container_env *env, const struct container_create_re
 	set_item(cJSON_GetObjectItemCaseSensitive(record, "Config"), "Volumes", cJSON_Duplicate(vm.config_volumes, true));
 	{
 		cJSON *hc = req->host_config ? cJSON_Duplicate(req->host_config, true) : cJSON_CreateObject();
-		if (net.container) {
-			cleanup_free char *mode = xasprintf("container:%s", net.container);
-			set_item(hc, "NetworkMode", cJSON_CreateString(mode));
-		} else {
-			set_item(hc, "NetworkMode", cJSON_CreateString(net.mode));
-		}
+		set_item(hc, "NetworkMode", cJSON_CreateString(net.mode));
+		if (net.host && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(hc, "PortBindings")) > 0)
+			strv_push(&warns, "WARNING: Published ports are discarded when using host network mode");
 		set_item(hc, "Binds", cJSON_Duplicate(vm.binds, true));
 		if (vm.host_mounts)
 			set_item(hc, "Mounts", cJSON_Duplicate(vm.host_mounts, true));
@@ -518,7 +521,7 @@ int container_create(struct container_env *env, const struct container_create_re
 		add_str(record, "LogPath", log_path);
 	}
 	cJSON_AddItemToObject(record, "Mounts", cJSON_Duplicate(vm.docker_mounts, true));
-	cJSON_AddItemToObject(record, "NetworkSettings", network_settings(net.netname));
+	cJSON_AddItemToObject(record, "NetworkSettings", network_settings(net.container ? NULL : net.mode));
 	{
 		cJSON *gd = cJSON_AddObjectToObject(record, "GraphDriver");
 		cJSON *data = cJSON_AddObjectToObject(gd, "Data");
@@ -591,6 +594,12 @@ int container_create(struct container_env *env, const struct container_create_re
 			goto out;
 		}
 	}
+	/* The attachments need the record; without them it is no container. */
+	if (network_attach_planned(env, id, &net, err) < 0) {
+		cleanup_error robbe_error *e = NULL;
+		store_container_remove(env->store, id, &e);
+		goto out;
+	}
 	st.committed = true;
 	if (store_container_get(env->store, id, out, err) < 0)
 		goto out;
@@ -605,6 +614,5 @@ out:
 	}
 	create_rollback(&st);
 	free(st.dir);
-	free(net.container);
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "container-inspect.h"
 #include "container.h"
+#include "network.h"
 
 /* A set of inodes already counted (hard links count once). */
 struct inode_set {
@@ -187,7 +188,15 @@ int container_inspect_json(struct store *s, const struct store_container *c, boo
 	}
 	copy_or(o, config, "Mounts", cJSON_CreateArray());
 	copy_or(o, config, "Config", cJSON_CreateObject());
-	copy_or(o, config, "NetworkSettings", cJSON_CreateObject());
+	{
+		/* Networks and ports as they are now, from the attachments. */
+		cJSON *ns = NULL;
+		if (network_settings_json(s, c, config, &ns, err) < 0) {
+			cJSON_Delete(o);
+			return -1;
+		}
+		cJSON_AddItemToObject(o, "NetworkSettings", ns);
+	}
 	*out = o;
 	return 0;
 }

@@ -15,6 +15,8 @@
 
 #include "conmon.h"
 #include "container-internal.h"
+#include "network.h"
+#include "rootless-net.h"
 
 int container_start_error_status(const char *msg)
 {
@@ -247,6 +249,13 @@ int ctr_start_locked(struct container_env *env, struct store_container *c, const
 	if (netc && *netc && join_network_of(env, paths.bundle, netc, err) < 0)
 		return -1;
 
+	/* ---- networking: robbe's namespace set up by netavark, its path in
+	 * config.json, hosts and resolv.conf; undone on every failure below. */
+	if (network_container_setup(env, c, paths.bundle, err) < 0) {
+		record_start_failure(env, c, *err);
+		return -1;
+	}
+
 	if (opts && opts->caller_removes) {
 		cleanup_free char *claim = ctr_rm_claim_path(env, c->id);
 		cleanup_free char *pid_text = xasprintf("%d", (int) getpid());
@@ -276,6 +285,7 @@ int ctr_start_locked(struct container_env *env, struct store_container *c, const
 	if (rc < 0) {
 		int status = container_start_error_status((*err)->msg);
 
+		network_container_teardown(env, c);
 		record_start_failure(env, c, *err);
 		if (status)
 			(*err)->status = status;
@@ -283,9 +293,18 @@ int ctr_start_locked(struct container_env *env, struct store_container *c, const
 	}
 	c->pid = pid;
 	c->conmon_pid = conmon_pid;
+	/* ---- rootless networking attaches to the new namespace here ---- */
+	if (rootless_net_setup(env, c, pid, err) < 0) {
+		cleanup_error robbe_error *e = NULL;
+		stop_container(runtime, c->id, pid, SIGKILL, 0, &e);
+		record_start_failure(env, c, *err);
+		return -1;
+	}
+
 	if (opts && opts->attach && ctr_attach_connect(paths.bundle, &attach_fd, err) < 0) {
 		cleanup_error robbe_error *e = NULL;
 		stop_container(runtime, c->id, pid, SIGKILL, 0, &e);
+		network_container_teardown(env, c);
 		record_start_failure(env, c, *err);
 		return -1;
 	}
@@ -315,6 +334,7 @@ int ctr_start_locked(struct container_env *env, struct store_container *c, const
 		stop_container(runtime, c->id, pid, SIGKILL, 0, &e);
 		c->started_at = prev_started;
 		c->state = prev_started > 0 ? STORE_STATE_EXITED : STORE_STATE_CREATED;
+		network_container_teardown(env, c);
 		record_start_failure(env, c, *err);
 		if (status)
 			(*err)->status = status;
@@ -433,6 +453,9 @@ static int stop_locked(struct container_env *env, struct store_container *c, int
 		ctr_mark_exited(c, code, when, "exitfile");
 		if (store_exit_code_record(env->store, c->id, code, err) < 0)
 			return -1;
+		/* Its addresses and ports are free once stop returns, as in
+		 * Docker (`stop x && network rm n` must work). */
+		network_container_teardown(env, c);
 		return ctr_save_state(env, c, err);
 	}
 	robbe_error_free(steal_pointer(&e));

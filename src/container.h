@@ -150,13 +150,22 @@ struct container_create_request {
 	bool auto_remove;		/* --rm */
 	int stop_signal;		/* 0: the image's or SIGTERM */
 	int stop_timeout;		/* seconds; < 0: default (10) */
-	/* "bridge"/"default" (a private network namespace; loopback only until
-	 * robbe has networks), "none", "host", "container:<ref>". */
+	/* "bridge"/"default" (the default network), "none", "host",
+	 * "container:<ref>", or a network's name or ID (network.h). */
 	const char *network;
+	/* Every --network given (user networks may be several); NULL or
+	 * empty: network alone. */
+	char *const *networks;
+	/* For the first network: --network-alias, --ip, --ip6, --mac-address. */
+	char *const *network_aliases;
+	const char *ipv4, *ipv6;
+	const char *mac_address;
 	char *const *dns;		/* resolv.conf overrides; may be NULL */
 	char *const *dns_search;
 	char *const *dns_options;
-	char *const *extra_hosts;	/* "name:ip" lines for /etc/hosts */
+	/* "name:ip" lines for /etc/hosts; "host-gateway" as ip is the
+	 * gateway of the container's first network. */
+	char *const *extra_hosts;
 
 	/* The OCI side.  image_config, rootfs, container_id, hosts/resolv/
 	 * hostname paths and netns_path are filled in by the engine. */

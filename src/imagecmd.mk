@@ -8,4 +8,4 @@ librobbe_a_SOURCES += \
 check_PROGRAMS += tests/unit/test-image
 TESTS += tests/unit/test-image
 tests_unit_test_image_SOURCES = tests/unit/test-image.c
-tests_unit_test_image_LDADD = librobbe.a $(ROBBE_LIBS)
+tests_unit_test_image_LDADD = librobbe.a $(ROBBE_TEST_LIBS)

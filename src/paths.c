@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include "paths.h"
+#include "rootless.h"
+#include "runtime.h"
 
 /* Absolute, without repeated or trailing slashes.  ".." is left alone: the
  * store compares resolved paths where it matters. */
@@ -118,7 +120,9 @@ UNITTEST int paths_resolve(struct robbe_paths *p, const struct paths_env *env, c
 	memset(p, 0, sizeof(*p));
 	p->uid = env->euid;
 	p->rootless = env->euid != 0;
-	if (env->euid == 0 && nonempty(env->userns_owner)) {
+	/* Root on the host with the variable left over (sudo -E) is still
+	 * root: only inside a user namespace does it name a user. */
+	if (env->euid == 0 && env->in_userns && nonempty(env->userns_owner)) {
 		char *end;
 		errno = 0;
 		unsigned long owner = strtoul(env->userns_owner, &end, 10);
@@ -166,20 +170,51 @@ UNITTEST int paths_resolve(struct robbe_paths *p, const struct paths_env *env, c
 	return 0;
 }
 
-int paths_init(struct robbe_paths *p, const char *root_opt, const char *runroot_opt, robbe_error **err)
+static void process_env(struct paths_env *env)
 {
-	struct paths_env env = {
+	*env = (struct paths_env) {
 		.euid = geteuid(),
 		.home = getenv("HOME"),
 		.xdg_data_home = getenv("XDG_DATA_HOME"),
 		.xdg_runtime_dir = getenv("XDG_RUNTIME_DIR"),
 		.root_env = getenv("ROBBE_ROOT"),
 		.runroot_env = getenv("ROBBE_RUNROOT"),
-		.userns_owner = getenv("ROBBE_USERNS_OWNER"),
+		.userns_owner = getenv(ROOTLESS_OWNER_ENV),
+		.in_userns = rootless_in_userns(),
 		.run_user_base = "/run/user",
 		.tmp_base = "/tmp",
 	};
-	return paths_resolve(p, &env, root_opt, runroot_opt, err);
+}
+
+int paths_init(struct robbe_paths *p, const char *root_opt, const char *runroot_opt, robbe_error **err)
+{
+	struct paths_env env;
+
+	process_env(&env);
+	if (paths_resolve(p, &env, root_opt, runroot_opt, err) < 0)
+		return -1;
+	/* The OCI runtime keeps its state under the runroot too (runc's
+	 * default, /run/runc, is not ours to write when rootless). */
+	if (p->rootless)
+		runtime_set_state_dir(p->runroot);
+	return 0;
+}
+
+int paths_default_runroot(char **out, robbe_error **err)
+{
+	struct robbe_paths p;
+	struct paths_env env;
+
+	process_env(&env);
+	env.root_env = env.runroot_env = NULL;
+	/* Only the runroot is wanted: a root that cannot be found (no
+	 * $HOME) must not stand in the way. */
+	env.xdg_data_home = "/";
+	if (paths_resolve(&p, &env, NULL, NULL, err) < 0)
+		return -1;
+	*out = steal_pointer(&p.runroot);
+	paths_release(&p);
+	return 0;
 }
 
 void paths_release(struct robbe_paths *p)

@@ -34,6 +34,11 @@ struct robbe_paths {
 int paths_init(struct robbe_paths *p, const char *root_opt, const char *runroot_opt, robbe_error **err);
 void paths_release(struct robbe_paths *p);
 
+/* The default runroot of the user robbe acts for, whatever --runroot and
+ * $ROBBE_RUNROOT say: where that user's pause process is recorded
+ * (rootless.h), one per user as in Podman.  Creates nothing. */
+int paths_default_runroot(char **out, robbe_error **err);
+
 /* Create root and runroot (mode 0700) if missing, and refuse a runroot that
  * is not a directory we own: in a shared /tmp someone else could have made it
  * first and would then control our sockets and pid files. */
@@ -55,6 +60,8 @@ struct paths_env {
 	const char *root_env;		/* $ROBBE_ROOT */
 	const char *runroot_env;	/* $ROBBE_RUNROOT */
 	const char *userns_owner;	/* $ROBBE_USERNS_OWNER */
+	bool in_userns;			/* not in the initial user namespace: the
+					 * owner variable counts only then */
 	const char *run_user_base;	/* "/run/user" */
 	const char *tmp_base;		/* "/tmp" */
 };

@@ -23,6 +23,6 @@ tests_unit_test_auth_LDADD = librobbe.a $(ROBBE_LIBS)
 # docker-registry instances and a small fault-injecting server on 127.0.0.1,
 # then runs the C program against them.
 tests_unit_test_registry_SOURCES = tests/unit/test-registry.c
-tests_unit_test_registry_LDADD = librobbe.a $(ROBBE_LIBS)
+tests_unit_test_registry_LDADD = librobbe.a $(ROBBE_TEST_LIBS)
 TESTS += tests/unit/test-registry.sh
 EXTRA_DIST += tests/unit/test-registry.sh

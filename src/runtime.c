@@ -149,17 +149,38 @@ static bool env_overridden(const char *entry, char *const *extra)
 	return false;
 }
 
+/* Rootless: the runroot runc's state goes under (<dir>/runc). */
+static char *state_parent;
+
+void runtime_set_state_dir(const char *runroot)
+{
+	free(state_parent);
+	state_parent = runroot ? xstrdup(runroot) : NULL;
+}
+
+char *runtime_state_root(void)
+{
+	return state_parent ? xasprintf("%s/runc", state_parent) : NULL;
+}
+
 char **runtime_environ(const char *xdg_runtime_dir, char *const *extra)
 {
 	char **env = NULL;
 	const char *xdg = xdg_runtime_dir ? xdg_runtime_dir : getenv("XDG_RUNTIME_DIR");
+
+	/* Where robbe does not pass --root itself (conmon, exec), runc as
+	 * root in a user namespace takes $XDG_RUNTIME_DIR/runc, unless $USER
+	 * says root: point it at the runroot. */
+	if (state_parent)
+		xdg = state_parent;
 
 	for (char **e = environ; e && *e; e++) {
 		/* The container must not talk to our systemd or session bus;
 		 * the pipes are conmon's only when robbe passes them. */
 		if (env_name_is(*e, "NOTIFY_SOCKET") || env_name_is(*e, "PATH") ||
 		    env_name_is(*e, "XDG_RUNTIME_DIR") || str_has_prefix(*e, "_OCI_") ||
-		    (geteuid() == 0 && env_name_is(*e, "DBUS_SESSION_BUS_ADDRESS")) || env_overridden(*e, extra))
+		    (geteuid() == 0 && env_name_is(*e, "DBUS_SESSION_BUS_ADDRESS")) || env_overridden(*e, extra) ||
+		    (state_parent && !strcmp(*e, "USER=root")))
 			continue;
 		strv_push(&env, *e);
 	}
@@ -349,6 +370,10 @@ int runtime_run(const char *runtime, char *const args[], int timeout_ms, char **
 	if (runtime_find(runtime, &path, err) < 0)
 		return robbe_error_wrap(err, "OCI runtime");
 	strv_push(&argv, path);
+	if (state_parent) {
+		strv_push(&argv, "--root");
+		strv_push_take(&argv, runtime_state_root());
+	}
 	strv_push(&argv, "--log-format=json");
 	for (size_t i = 0; args[i]; i++)
 		strv_push(&argv, args[i]);

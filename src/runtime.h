@@ -61,6 +61,15 @@ int runtime_find(const char *runtime, char **out, robbe_error **err);
  * extra ("NAME=value" strings, may be NULL) which override the rest. */
 char **runtime_environ(const char *xdg_runtime_dir, char *const *extra);
 
+/* Rootless: keep the OCI runtime's state in <runroot>/runc (runc's own
+ * default, /run/runc, belongs to the real root).  runtime_run passes it as
+ * --root; runtime_environ points $XDG_RUNTIME_DIR at runroot, which runc
+ * run as root in a user namespace uses the same way, for the callers that
+ * build their own runtime command line.  NULL: the runtime's default. */
+void runtime_set_state_dir(const char *runroot);
+/* "<runroot>/runc" when set, else NULL.  The caller frees it. */
+char *runtime_state_root(void);
+
 /* Start argv[0] (an absolute path) with envp.  In the child, fd i is
  * fds[i] for i < nfds (-1: /dev/null); every other descriptor is closed.
  * new_pgrp puts the child in its own process group.  Safe to call from

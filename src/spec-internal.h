@@ -146,7 +146,40 @@ int spec_mounts(const struct spec_request *req, const char *init_host_path, cJSO
 /* linux.devices and linux.resources.devices. */
 int spec_devices(const struct spec_request *req, cJSON **devices, cJSON **cgroup_rules, robbe_error **err);
 
+/* ---- rootless (spec-rootless.c) ---- */
+
+struct spec_rootless {
+	bool active;		/* build for a rootless container */
+	bool keep_id;		/* --userns=keep-id: the nested mappings below */
+	uint32_t uid, gid;	/* the user's ids on the host (uid 0 here) */
+	uint32_t n_uids, n_gids;	/* ids robbe's namespace maps */
+	struct spec_idmap uid_map[3], gid_map[3];	/* keep-id, in namespace ids */
+	size_t n_uid_map, n_gid_map;
+	char *cgroup_base;	/* the delegated cgroup v2 subtree, or NULL */
+	char *cgroup_controllers;	/* its cgroup.controllers */
+	const char *cgroup_why;	/* why there is none */
+};
+/* Fill rl for req: whether it is rootless at all, the namespace's ids,
+ * keep-id's mappings, the cgroup delegation.  keep-id when not rootless is
+ * an error. */
+int spec_rootless_prepare(const struct spec_request *req, struct spec_rootless *rl, robbe_error **err);
+void spec_rootless_release(struct spec_rootless *rl);
+/* Refuse limits (and --cgroup-parent) the host gives no cgroup for. */
+int spec_rootless_check_resources(const struct spec_request *req, const struct spec_rootless *rl, robbe_error **err);
+/* Refuse a process uid/gid/additional gid the namespace does not map. */
+struct spec_user;
+int spec_rootless_check_user(const struct spec_rootless *rl, const struct spec_user *u, robbe_error **err);
+/* linux.cgroupsPath under the delegated subtree, or NULL for none. */
+char *spec_rootless_cgroups_path(const struct spec_rootless *rl, const struct spec_request *req);
+/* Bind /sys (host network namespace) and /dev/mqueue (host IPC namespace)
+ * instead of mounting them, in the "mounts" array. */
+void spec_rootless_mounts(cJSON *mounts, bool net_host, bool ipc_host);
+
 #ifdef ROBBE_UNITTEST
+/* spec-rootless.c: keep-id's nested mapping for id in a namespace of
+ * n_ids ids; the user manager's cgroup in a /proc/self/cgroup text. */
+size_t spec_keepid_map(uint32_t id, uint32_t n_ids, struct spec_idmap out[3]);
+char *spec_cgroup_user_base(const char *proc_self_cgroup, uint32_t uid);
 /* Test hooks: the walk used where openat2 is missing; the capabilities this
  * process may grant; whether it may raise rlimits (-1: ask libcap). */
 extern bool spec_test_no_openat2;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
+#include "rootless.h"
 #include "spec-internal.h"
 #include "units.h"
 
@@ -213,7 +214,10 @@ static uint64_t ulimit_value(int64_t v)
 
 static int build_rlimits(const struct spec_request *req, cJSON **out, robbe_error **err)
 {
-	bool can_raise = spec_test_can_raise >= 0 ? spec_test_can_raise != 0 : have_cap_effective(CAP_SYS_RESOURCE);
+	/* CAP_SYS_RESOURCE in a user namespace is not the host's: the
+	 * kernel checks rlimits against the initial namespace's. */
+	bool can_raise = spec_test_can_raise >= 0 ? spec_test_can_raise != 0
+						  : have_cap_effective(CAP_SYS_RESOURCE) && !rootless_in_userns();
 	cleanup_cjson cJSON *arr = cJSON_CreateArray();
 	bool nofile_given = false;
 
@@ -551,6 +555,8 @@ int spec_generate(const struct spec_request *req, cJSON **out_config, char ***ou
 	cleanup_cjson cJSON *devices = NULL;
 	cleanup_cjson cJSON *dev_rules = NULL;
 	__attribute__((cleanup(spec_user_release))) struct spec_user user = { 0 };
+	__attribute__((cleanup(spec_rootless_release))) struct spec_rootless rl = { 0 };
+	cleanup_free char *keep_id_user = NULL;
 
 	*out_config = NULL;
 	if (out_warnings)
@@ -566,7 +572,9 @@ int spec_generate(const struct spec_request *req, cJSON **out_config, char ***ou
 	bool pid_private = !req->pid_ns_path && !req->share_host_pid;
 	bool ipc_host = req->share_host_ipc && !req->ipc_ns_path;
 	bool uts_private = !req->uts_ns_path && !req->share_host_uts;
-	bool userns = req->n_uid_map > 0;
+	if (spec_rootless_prepare(req, &rl, err) < 0)
+		return -1;
+	bool userns = req->n_uid_map > 0 || rl.keep_id;
 
 	/* The process. */
 	if (spec_command(req->image_config, req->entrypoint, req->entrypoint_set, req->cmd, &argv, err) < 0)
@@ -581,7 +589,14 @@ int spec_generate(const struct spec_request *req, cJSON **out_config, char ***ou
 		cwd = xstrdup("/");
 	}
 	const char *user_spec = req->user && *req->user ? req->user : image_string(req->image_config, "User");
+	/* keep-id runs as the user unless told otherwise, as in Podman. */
+	if (rl.keep_id && !(req->user && *req->user)) {
+		keep_id_user = xasprintf("%u:%u", (unsigned) rl.uid, (unsigned) rl.gid);
+		user_spec = keep_id_user;
+	}
 	if (spec_user_resolve(req->rootfs, user_spec, req->group_add, &user, err) < 0)
+		return -1;
+	if (rl.active && spec_rootless_check_user(&rl, &user, err) < 0)
 		return -1;
 	hostname = default_hostname(req, req->share_host_uts || net_host);
 	env = spec_environment(req->image_config, req->env, hostname, req->tty, user.home);
@@ -641,6 +656,8 @@ int spec_generate(const struct spec_request *req, cJSON **out_config, char ***ou
 		if (req->domainname && *req->domainname)
 			cJSON_AddStringToObject(cfg, "domainname", req->domainname);
 	}
+	if (rl.active)
+		spec_rootless_mounts(mounts, net_host, ipc_host);
 	cJSON_AddItemToObject(cfg, "mounts", steal_pointer(&mounts));
 
 	cJSON *ann = cJSON_AddObjectToObject(cfg, "annotations");
@@ -662,7 +679,10 @@ int spec_generate(const struct spec_request *req, cJSON **out_config, char ***ou
 	}
 
 	cJSON *lnx = cJSON_AddObjectToObject(cfg, "linux");
-	if (userns) {
+	if (rl.keep_id) {
+		cJSON_AddItemToObject(lnx, "uidMappings", idmaps_to_json(rl.uid_map, rl.n_uid_map));
+		cJSON_AddItemToObject(lnx, "gidMappings", idmaps_to_json(rl.gid_map, rl.n_gid_map));
+	} else if (userns) {
 		cJSON_AddItemToObject(lnx, "uidMappings", idmaps_to_json(req->uid_map, req->n_uid_map));
 		/* Without gid mappings the uid mappings serve for both. */
 		if (req->n_gid_map)
@@ -670,14 +690,24 @@ int spec_generate(const struct spec_request *req, cJSON **out_config, char ***ou
 		else
 			cJSON_AddItemToObject(lnx, "gidMappings", idmaps_to_json(req->uid_map, req->n_uid_map));
 	}
-	if (build_sysctls(req, net_new, net_host, ipc_host, userns, lnx, err) < 0)
+	/* ping_group_range names host gids: unmapped ones are refused. */
+	if (build_sysctls(req, net_new, net_host, ipc_host, userns || rl.active, lnx, err) < 0)
 		return -1;
 
 	cJSON *res = cJSON_AddObjectToObject(lnx, "resources");
 	cJSON_AddItemToObject(res, "devices", steal_pointer(&dev_rules));
+	/* Docker's checks of the values first, then whether they can apply. */
 	if (build_resources(req, res, &warnings, err) < 0)
 		return -1;
-	if (req->container_id && *req->container_id) {
+	if (rl.active && spec_rootless_check_resources(req, &rl, err) < 0)
+		return -1;
+	if (rl.active) {
+		/* Only a cgroup the host delegates is ours; runc then makes
+		 * none (and sets no limit, which was checked above). */
+		cleanup_free char *cg = spec_rootless_cgroups_path(&rl, req);
+		if (cg)
+			cJSON_AddStringToObject(lnx, "cgroupsPath", cg);
+	} else if (req->container_id && *req->container_id) {
 		/* cgroupfs layout; a systemd "slice:prefix:name" form comes with
 		 * the systemd cgroup manager. */
 		const char *parent = req->cgroup_parent && *req->cgroup_parent ? req->cgroup_parent : "/robbe";

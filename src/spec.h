@@ -61,6 +61,15 @@ enum spec_cgroupns {
 	SPEC_CGROUPNS_PRIVATE,
 };
 
+/* --userns. */
+enum spec_userns {
+	SPEC_USERNS_DEFAULT,	/* rootful: none; rootless: robbe's own namespace */
+	SPEC_USERNS_HOST,	/* the same as the default */
+	SPEC_USERNS_KEEP_ID,	/* rootless: the user's uid and gid inside are their own */
+};
+/* "host", "keep-id", or ""/NULL for the default; else an error. */
+int spec_userns_parse(const char *s, enum spec_userns *out, robbe_error **err);
+
 /* Resource limits; 0 everywhere means "not set". */
 struct spec_resources {
 	int64_t memory;		/* bytes; at least 6 MiB when set */
@@ -151,10 +160,12 @@ struct spec_request {
 	const char *hosts_path, *resolv_path, *hostname_path;
 	char *const *masked_paths_extra;	/* added to the default masked paths */
 
-	/* Rootless containers and --userns: a user namespace with these
-	 * mappings is created when n_uid_map > 0.  rootless is the hook for the
-	 * rest of rootless mode and changes nothing else yet. */
+	/* A user namespace with these mappings is created when n_uid_map > 0.
+	 * rootless: build the config for a rootless container (see
+	 * spec-rootless.c) even if this process is not in a user namespace;
+	 * in one, it always is.  userns: --userns; keep-id is rootless only. */
 	bool rootless;
+	enum spec_userns userns;
 	const struct spec_idmap *uid_map, *gid_map;
 	size_t n_uid_map, n_gid_map;
 

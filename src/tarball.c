@@ -43,12 +43,14 @@
 #include <linux/openat2.h>
 #endif
 
+#include "rootless.h"
 #include "tarball.h"
 #include "digest.h"
 #include "store/layers.h"
 #include "lazy-archive.h"
 
 #define DEFAULT_OPAQUE_XATTR "trusted.overlay.opaque"
+#define ROOTLESS_OPAQUE_XATTR "user.overlay.opaque"
 #define WHITEOUT_PREFIX ".wh."
 #define WHITEOUT_OPAQUE ".wh..wh..opq"
 /* xattrs per entry: far more than any real file has. */
@@ -613,10 +615,14 @@ static int extract_whiteout(struct extractor *x, struct archive_entry *e, const 
 	if (clear_name(pfd, name, false, &kept, err) < 0)
 		return -1;
 	/* overlayfs's whiteout: a character device 0:0 named like the
-	 * deleted file. */
+	 * deleted file.  Linux 5.8 lets anyone make one (in or out of a user
+	 * namespace), and overlayfs with userxattr reads it the same way;
+	 * only older kernels refuse it to a user. */
 	if (mknodat(pfd, name, S_IFCHR | 0000, makedev(0, 0)) < 0) {
-		if (x->opts->rootless && errno == EPERM)
-			return robbe_error_set(err, 0, "\"%.200s\": whiteouts in rootless mode are not supported yet",
+		if (errno == EPERM && (x->opts->rootless || rootless_in_userns()))
+			return robbe_error_set(err, 0,
+					       "\"%.200s\": this kernel lets only root create overlay whiteouts (character "
+					       "device 0:0; Linux 5.8 and later allow it rootless)",
 					       path);
 		return robbe_error_errno(err, errno, "\"%.200s\": create whiteout", path);
 	}
@@ -778,7 +784,11 @@ int tar_extract_layer(int in_fd, int dest_fd, const struct tar_extract_opts *opt
 		opts = &defaults;
 	x.root_fd = dest_fd;
 	x.opts = opts;
-	x.opaque_xattr = opts->opaque_xattr ? opts->opaque_xattr : DEFAULT_OPAQUE_XATTR;
+	/* In a user namespace (rootless) trusted.* cannot be set, and the
+	 * store's overlay mounts use userxattr (mount.c): mark there. */
+	x.opaque_xattr = opts->opaque_xattr ? opts->opaque_xattr
+			 : rootless_in_userns() ? ROOTLESS_OPAQUE_XATTR
+						: DEFAULT_OPAQUE_XATTR;
 	x.use_openat2 = !opts->no_openat2 && openat2_works();
 	r = decoder_open(in_fd, opts->max_stream ? opts->max_stream : TAR_MAX_STREAM, &d, err);
 	if (r == 0)

@@ -6,4 +6,4 @@ librobbe_a_SOURCES += \
 check_PROGRAMS += tests/unit/test-layers
 TESTS += tests/unit/test-layers
 tests_unit_test_layers_SOURCES = tests/unit/test-layers.c
-tests_unit_test_layers_LDADD = librobbe.a $(ROBBE_LIBS)
+tests_unit_test_layers_LDADD = librobbe.a $(ROBBE_TEST_LIBS)

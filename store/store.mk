@@ -15,3 +15,6 @@ tests_unit_test_store_LDADD = librobbe.a $(ROBBE_LIBS)
 tests_unit_test_paths_SOURCES = tests/unit/test-paths.c src/paths.c
 tests_unit_test_paths_CPPFLAGS = $(AM_CPPFLAGS) -DROBBE_UNITTEST
 tests_unit_test_paths_LDADD = librobbe.a $(ROBBE_LIBS)
+
+# Networks and the containers attached to them (network engine: src/network.mk).
+librobbe_a_SOURCES += store/networks.c

@@ -120,6 +120,7 @@ state_is() {
 }
 
 @test "pause and unpause: the freezer, and the state" {
+	skip_if_rootless "the freezer is a cgroup, and this host delegates none to the user"
 	run_robbe run -d --name p1 "$(IMG)" sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; sleep 0.05; done'
 	run_robbe pause p1
 	assert_output p1

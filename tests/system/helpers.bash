@@ -98,3 +98,11 @@ remove_all_containers() {
 	done
 	return 0
 }
+
+# skip_if_rootless REASON: skip a test that only makes sense as root when
+# the suite runs as an unprivileged user (run.sh with ROBBE_TEST_ROOTLESS=1).
+skip_if_rootless() {
+	if [ "${ROBBE_TEST_ROOTLESS:-}" = 1 ]; then
+		skip "rootless: $1"
+	fi
+}

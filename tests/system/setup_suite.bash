@@ -43,3 +43,17 @@ teardown_suite() {
 	stop_registry open
 	stop_registry auth
 }
+
+# A rootless run (run.sh with ROBBE_TEST_ROOTLESS=1) makes the suite's
+# pieces as the test user, whose files tar would record as the user's: the
+# busybox root filesystem still says root owns everything, as images do.
+if [ "${ROBBE_TEST_ROOTLESS:-}" = 1 ]; then
+	eval "robbe_rootful_$(declare -f setup_suite)"
+	setup_suite() {
+		local rc=0
+		tar() { command tar --owner=0 --group=0 "$@"; }
+		robbe_rootful_setup_suite || rc=$?
+		unset -f tar
+		return "$rc"
+	}
+fi

@@ -146,6 +146,7 @@ static void test_userns(void)
 	cleanup_error robbe_error *err = NULL;
 
 	env.userns_owner = "1000";
+	env.in_userns = true;
 	env.xdg_data_home = "/x/data";
 	env.xdg_runtime_dir = "/x/run";
 	ok(paths_resolve(&p, &env, NULL, NULL, &err) == 0, "inside robbe's user namespace: resolves");
@@ -156,6 +157,12 @@ static void test_userns(void)
 
 	env.userns_owner = "12x";
 	resolve_fails(&env, "ROBBE_USERNS_OWNER", "bad ROBBE_USERNS_OWNER");
+	/* Root on the host with the variable left in its environment. */
+	env = base_env(0);
+	env.userns_owner = "1000";
+	ok(paths_resolve(&p, &env, NULL, NULL, &err) == 0 && p.uid == 0 && !p.userns && !p.rootless,
+	   "ROBBE_USERNS_OWNER ignored outside a user namespace");
+	paths_release(&p);
 	/* Not root: the variable is not ours to believe. */
 	env = base_env(1000);
 	env.userns_owner = "0";
