@@ -93,6 +93,8 @@ char **conmon_argv(const struct conmon_request *req, const char *conmon, const c
 		strv_push(&argv, "-t");
 	else if (req->stdin_open)
 		strv_push(&argv, "-i");
+	if (req->stdin_open && req->leave_stdin_open)
+		strv_push(&argv, "--leave-stdin-open");
 	strv_push(&argv, "--conmon-pidfile");
 	strv_push(&argv, p->conmon_pidfile);
 	if (req->exit_command && req->exit_command[0]) {

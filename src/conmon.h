@@ -37,6 +37,9 @@ struct conmon_request {
 	struct runtime_paths paths;	/* bundle must hold config.json already */
 	bool tty;		/* the spec has process.terminal: conmon takes the pty */
 	bool stdin_open;	/* keep a stdin pipe (attach socket) */
+	/* Keep the container's stdin open when an attached client leaves
+	 * (Docker's StdinOnce false); else the first client's end closes it. */
+	bool leave_stdin_open;
 	const char *log_driver;	/* "k8s-file" (NULL too), "none" or "passthrough" */
 	int64_t log_size_max;	/* bytes; <= 0: unlimited */
 	/* Run by conmon when the container exits: an absolute path and its

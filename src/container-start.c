@@ -274,6 +274,8 @@ int ctr_start_locked(struct container_env *env, struct store_container *c, const
 			.paths = paths,
 			.tty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(robbe, "Tty")),
 			.stdin_open = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(robbe, "OpenStdin")),
+			.leave_stdin_open = !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(config, "Config"), "StdinOnce")),
 			.log_driver = container_config_str(config, "Robbe", "LogDriver"),
 			.log_size_max = cJSON_IsNumber(size_max) ? (int64_t) size_max->valuedouble : 0,
 			.exit_command = exit_cmd,

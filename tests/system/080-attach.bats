@@ -309,3 +309,14 @@ log_has() {
 	assert_equal "$status" 129
 	robbe rm -f raw1 >/dev/null
 }
+
+@test "attach: a -di container's stdin stays open when an attached client leaves" {
+	run_robbe run -di --name a-keep "$(IMG)" cat
+	# a client with stdin that ends (EOF), and one without stdin that is killed
+	timeout -s KILL 2 robbe attach a-keep </dev/null || true
+	timeout -s KILL 2 robbe attach --no-stdin a-keep || true
+	sleep 0.5
+	run_robbe inspect -f '{{.State.Running}}' a-keep
+	assert_output "true"
+	run_robbe rm -f a-keep
+}
