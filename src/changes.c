@@ -19,8 +19,16 @@
 
 #include "changes.h"
 #include "copy-internal.h"
+#include "rootless.h"
 
 #define DEFAULT_OPAQUE_XATTR "trusted.overlay.opaque"
+
+/* Inside robbe's user namespace overlayfs (mounted with userxattr) marks
+ * opaque directories with the user.* name: trusted.* is not ours there. */
+static const char *default_opaque_xattr(void)
+{
+	return rootless_in_userns() ? "user.overlay.opaque" : DEFAULT_OPAQUE_XATTR;
+}
 
 struct differ {
 	const int *lowers;
@@ -276,7 +284,7 @@ int changes_compute(int upper_fd, const int *lower_fds, size_t n_lowers, const s
 	struct differ d = {
 		.lowers = lower_fds,
 		.n_lowers = n_lowers,
-		.opaque_xattr = opts && opts->opaque_xattr ? opts->opaque_xattr : DEFAULT_OPAQUE_XATTR,
+		.opaque_xattr = opts && opts->opaque_xattr ? opts->opaque_xattr : default_opaque_xattr(),
 		.exclude = opts ? opts->exclude : NULL,
 		.out = out,
 	};

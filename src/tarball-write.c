@@ -21,8 +21,16 @@
 #include "digest.h"
 #include "tarball.h"
 #include "lazy-archive.h"
+#include "rootless.h"
 
 #define DEFAULT_OPAQUE_XATTR "trusted.overlay.opaque"
+
+/* Inside robbe's user namespace overlayfs (mounted with userxattr) marks
+ * opaque directories with the user.* name: trusted.* is not ours there. */
+static const char *default_opaque_xattr(void)
+{
+	return rootless_in_userns() ? "user.overlay.opaque" : DEFAULT_OPAQUE_XATTR;
+}
 #define IO_CHUNK 65536
 
 struct link_slot {
@@ -466,7 +474,7 @@ int tar_write_layer(int src_fd, int out_fd, enum tar_compression comp, const str
 
 	memset(res, 0, sizeof(*res));
 	w.opts = opts ? opts : &defaults;
-	w.opaque_xattr = w.opts->opaque_xattr ? w.opts->opaque_xattr : DEFAULT_OPAQUE_XATTR;
+	w.opaque_xattr = w.opts->opaque_xattr ? w.opts->opaque_xattr : default_opaque_xattr();
 	w.out_fd = out_fd;
 	w.diff_ctx = digest_ctx_new("sha256");
 	w.out_ctx = digest_ctx_new("sha256");
