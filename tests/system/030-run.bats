@@ -120,7 +120,8 @@ teardown_file() {
 	run_robbe container inspect --format '{{.State.Status}}' gone-soon
 	assert_output running
 	wait_for 15 bash -c "! robbe container inspect $id >/dev/null 2>&1" || die "still there after 15 s"
-	[ ! -d "$ROBBE_ROOT/containers/$id" ] || die "its files are still there"
+	# the files go right after the record
+	wait_for 5 bash -c "[ ! -d '$ROBBE_ROOT/containers/$id' ]" || die "its files are still there"
 	grep -q "$id" /proc/self/mountinfo && die "its root is still mounted"
 	return 0
 }
