@@ -320,3 +320,13 @@ log_has() {
 	assert_output "true"
 	run_robbe rm -f a-keep
 }
+
+@test "exec -it: a terminal of the caller's size, resized on SIGWINCH, its exit status, the terminal restored" {
+	robbe run -d --name ex-tty "$(IMG)" sleep 1000 >/dev/null
+	pty --rows 27 --cols 91 -s 'expect # ' -s raw -s 'send stty size\r' -s 'expect 27 91' \
+		-s 'resize 31 77' -s 'send stty size\r' -s 'expect 31 77' -s 'send exit 4\r' -s wait -s cooked -- \
+		robbe exec -it ex-tty sh
+	assert_equal "$status" 4 "exec's status is the shell's"
+	assert_equal "$(state_of ex-tty)" running
+	robbe rm -f ex-tty >/dev/null
+}
