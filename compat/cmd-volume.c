@@ -77,10 +77,8 @@ int cmd_volume_inspect(struct cli_ctx *ctx, robbe_error **err)
 {
 	cleanup_cjson cJSON *arr = cJSON_CreateArray();
 	cleanup_sbuf struct sbuf errors = SBUF_INIT;
-	cleanup_sbuf struct sbuf out = SBUF_INIT;
 	const struct robbe_paths *p;
 	struct store *s;
-	robbe_error *ferr = NULL;
 
 	if (volume_store(ctx, &s, &p, err) < 0)
 		return -1;
@@ -101,22 +99,7 @@ int cmd_volume_inspect(struct cli_ctx *ctx, robbe_error **err)
 		}
 		cJSON_AddItemToArray(arr, volume_inspect_json(v));
 	}
-	if (format_inspect_sbuf(opts_str(ctx->opts, "format"), arr, &out, &ferr) < 0 &&
-	    ferr->status == EXIT_TEMPLATE) {
-		*err = ferr;
-		return -1;
-	}
-	fwrite(sbuf_str(&out), 1, out.len, stdout);
-	fflush(stdout);
-	if (ferr) {
-		if (errors.len)
-			sbuf_addc(&errors, '\n');
-		sbuf_adds(&errors, ferr->msg);
-		robbe_error_free(ferr);
-	}
-	if (errors.len)
-		return robbe_error_set(err, EXIT_GENERAL, "%s", sbuf_str(&errors));
-	return 0;
+	return format_inspect_finish(opts_str(ctx->opts, "format"), arr, &errors, err);
 }
 
 /* ---- ls ---------------------------------------------------------------------- */

@@ -204,6 +204,28 @@ int format_inspect_sbuf(const char *user_format, const cJSON *array, struct sbuf
 	return 0;
 }
 
+int format_inspect_finish(const char *user_format, const cJSON *array, struct sbuf *errors, robbe_error **err)
+{
+	cleanup_sbuf struct sbuf out = SBUF_INIT;
+	robbe_error *ferr = NULL;
+
+	if (format_inspect_sbuf(user_format, array, &out, &ferr) < 0 && ferr->status == EXIT_TEMPLATE) {
+		*err = ferr;
+		return -1;
+	}
+	fwrite(sbuf_str(&out), 1, out.len, stdout);
+	fflush(stdout);
+	if (ferr) {
+		if (errors->len)
+			sbuf_addc(errors, '\n');
+		sbuf_adds(errors, ferr->msg);
+		robbe_error_free(ferr);
+	}
+	if (errors->len)
+		return robbe_error_set(err, EXIT_GENERAL, "%s", sbuf_str(errors));
+	return 0;
+}
+
 int format_inspect(const char *user_format, const cJSON *array, FILE *out, robbe_error **err)
 {
 	struct sbuf sb = SBUF_INIT;

@@ -46,6 +46,11 @@ int format_inspect(const char *user_format, const cJSON *array, FILE *out, robbe
  * are skipped and their errors joined by newlines (status EXIT_GENERAL) after
  * the others printed; with nothing printed at all the output is "\n". */
 int format_inspect_sbuf(const char *user_format, const cJSON *array, struct sbuf *out, robbe_error **err);
+/* The end of an inspect command that looked up several objects: a template
+ * error ends it at once; otherwise what was found is printed, and then the
+ * errors (those of the lookups in errors, one per line, then the
+ * format's) make it fail with status 1. */
+int format_inspect_finish(const char *user_format, const cJSON *array, struct sbuf *errors, robbe_error **err);
 
 /* Docker's JSON encoding: compact or 4-space indent, HTML escaping of < > &
  * as \u003c \u003e \u0026, keys in the object's own order. */

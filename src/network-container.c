@@ -863,6 +863,24 @@ static struct store_network_attachment *find_att(struct store_network_attachment
 	return NULL;
 }
 
+/* connect and disconnect: the network, and the container locked with its
+ * state brought up to date. */
+static int lookup_and_lock(struct container_env *env, const char *net_ref, const char *ctr_ref,
+			   struct store_network **n, struct store_container **c, int *lock, robbe_error **err)
+{
+	int r;
+
+	if (network_lookup(env, net_ref, n, err) < 0)
+		return -1;
+	if (container_lookup(env, ctr_ref, c, err) < 0)
+		return -1;
+	if (ctr_lock(env, (*c)->id, lock, err) < 0)
+		return -1;
+	if ((r = ctr_reload(env, *c, err)) < 0)
+		return r == -ENOENT ? robbe_error_set(err, EXIT_GENERAL, "No such container: %s", ctr_ref) : -1;
+	return ctr_sync_locked(env, *c, false, err);
+}
+
 int network_connect(struct container_env *env, const char *net_ref, const char *ctr_ref,
 		    const struct network_endpoint_opts *ep, robbe_error **err)
 {
@@ -874,17 +892,8 @@ int network_connect(struct container_env *env, const char *net_ref, const char *
 	cleanup_free char *att_text = NULL;
 	cleanup_close int clock = -1;
 	const char *mode;
-	int r;
 
-	if (network_lookup(env, net_ref, &n, err) < 0)
-		return -1;
-	if (container_lookup(env, ctr_ref, &c, err) < 0)
-		return -1;
-	if (ctr_lock(env, c->id, &clock, err) < 0)
-		return -1;
-	if ((r = ctr_reload(env, c, err)) < 0)
-		return r == -ENOENT ? robbe_error_set(err, EXIT_GENERAL, "No such container: %s", ctr_ref) : -1;
-	if (ctr_sync_locked(env, c, false, err) < 0)
+	if (lookup_and_lock(env, net_ref, ctr_ref, &n, &c, &clock, err) < 0)
 		return -1;
 	config = container_config(c);
 	ncfg = network_config(n);
@@ -990,21 +999,12 @@ int network_disconnect(struct container_env *env, const char *net_ref, const cha
 	cleanup_close int clock = -1;
 	struct release_ctx rc = { NULL, NULL, true };
 	const char *mode;
-	int r;
 
 	/* -f lets Docker drop an endpoint whose network is gone; here an
 	 * attachment never outlives its network, so there is nothing more
 	 * for it to do. */
 	(void) force;
-	if (network_lookup(env, net_ref, &n, err) < 0)
-		return -1;
-	if (container_lookup(env, ctr_ref, &c, err) < 0)
-		return -1;
-	if (ctr_lock(env, c->id, &clock, err) < 0)
-		return -1;
-	if ((r = ctr_reload(env, c, err)) < 0)
-		return r == -ENOENT ? robbe_error_set(err, EXIT_GENERAL, "No such container: %s", ctr_ref) : -1;
-	if (ctr_sync_locked(env, c, false, err) < 0)
+	if (lookup_and_lock(env, net_ref, ctr_ref, &n, &c, &clock, err) < 0)
 		return -1;
 	config = container_config(c);
 	mode = container_config_str(config, "HostConfig", "NetworkMode");
