@@ -105,6 +105,23 @@ int cli_container_env(struct cli_ctx *ctx, struct container_env **out, robbe_err
 	return 0;
 }
 
+bool cli_confirm(const char *question)
+{
+	char line[256];
+	char *s, *e;
+
+	printf("%s [y/N] ", question);
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	for (s = line; *s == ' ' || *s == '\t'; s++)
+		;
+	for (e = s + strlen(s); e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	return strcmp(s, "y") == 0 || strcmp(s, "Y") == 0;
+}
+
 static bool debug_on(const struct cli_ctx *ctx)
 {
 	return ctx->g.debug || (ctx->g.log_level && strcmp(ctx->g.log_level, "debug") == 0);

@@ -99,6 +99,10 @@ int cli_store(struct cli_ctx *ctx, struct store **out, robbe_error **err);
  * (it travels to conmon and `container cleanup`). */
 struct container_env;
 int cli_container_env(struct cli_ctx *ctx, struct container_env **out, robbe_error **err);
+/* Docker's confirmation prompt: "<question> [y/N] " on stdout, then one
+ * line of stdin; "y" or "Y" (blanks around allowed) is yes, anything else
+ * or end of input no. */
+bool cli_confirm(const char *question);
 /* Print to stderr when --debug or --log-level=debug. */
 void cli_debug(const struct cli_ctx *ctx, const char *fmt, ...) ATTR_PRINTF(2, 3);
 

@@ -476,24 +476,6 @@ int cmd_container_update(struct cli_ctx *ctx, robbe_error **err)
 
 static const char *const prune_filter_keys[] = { "label", "label!", "until", NULL };
 
-/* prompt.Confirm: true only for "y" or "Y" (spaces around allowed). */
-static bool confirm(const char *question)
-{
-	char line[256];
-	char *p, *end;
-
-	printf("%s [y/N] ", question);
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	for (p = line; *p == ' ' || *p == '\t'; p++)
-		;
-	end = p + strlen(p);
-	while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
-		*--end = '\0';
-	return strcmp(p, "y") == 0 || strcmp(p, "Y") == 0;
-}
-
 /* A label! filter excludes containers whose labels match all of them. */
 static bool prune_labels_match(const struct ctrcmd_filters *f, const cJSON *labels)
 {
@@ -517,7 +499,7 @@ int cmd_container_prune(struct cli_ctx *ctx, robbe_error **err)
 
 	ctrcmd_filters_parse(opts_list(o, "filter"), &f);
 	if (!opts_bool(o, "force") &&
-	    !confirm("WARNING! This will remove all stopped containers.\nAre you sure you want to continue?"))
+	    !cli_confirm("WARNING! This will remove all stopped containers.\nAre you sure you want to continue?"))
 		return 0;	/* cancelled: Docker says nothing more and exits 0 */
 	if (ctrcmd_filters_check(&f, prune_filter_keys, err) < 0)
 		return cli_daemon_error(err);

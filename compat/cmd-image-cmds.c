@@ -992,24 +992,6 @@ out:
 
 static const char *const image_prune_filters[] = { "until", "label", "label!", "dangling", NULL };
 
-/* Docker's confirmation: only "y" (any case, spaces trimmed) goes on. */
-static bool confirm(const char *warning)
-{
-	char line[256];
-	char *s, *e;
-
-	printf("%s [y/N] ", warning);
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	for (s = line; *s == ' ' || *s == '\t'; s++)
-		;
-	for (e = s + strlen(s); e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'); e--)
-		;
-	*e = '\0';
-	return strcmp(s, "y") == 0 || strcmp(s, "Y") == 0;
-}
-
 int cmd_image_prune(struct cli_ctx *ctx, robbe_error **err)
 {
 	bool all = opts_bool(ctx->opts, "all");
@@ -1021,7 +1003,7 @@ int cmd_image_prune(struct cli_ctx *ctx, robbe_error **err)
 	int r = -1;
 
 	if (!opts_bool(ctx->opts, "force") &&
-	    !confirm(all ? "WARNING! This will remove all images without at least one container associated to them.\n"
+	    !cli_confirm(all ? "WARNING! This will remove all images without at least one container associated to them.\n"
 			   "Are you sure you want to continue?"
 			 : "WARNING! This will remove all dangling images.\nAre you sure you want to continue?"))
 		return 0;

@@ -425,25 +425,6 @@ int cmd_network_rm(struct cli_ctx *ctx, robbe_error **err)
 
 /* ---- prune --------------------------------------------------------------------------------- */
 
-static bool confirm(const char *question)
-{
-	char line[256];
-	char *s;
-	size_t n;
-
-	printf("%s [y/N] ", question);
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	s = line;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	return strcasecmp(s, "y") == 0;
-}
-
 /* prune's label and label! filters (daemon/prune.go's matchLabels). */
 static bool prune_labels_match(const struct ctrcmd_filters *f, const cJSON *labels)
 {
@@ -476,7 +457,7 @@ int cmd_network_prune(struct cli_ctx *ctx, robbe_error **err)
 
 	ctrcmd_filters_parse(opts_list(ctx->opts, "filter"), &f);
 	if (!opts_bool(ctx->opts, "force") &&
-	    !confirm("WARNING! This will remove all custom networks not used by at least one container.\n"
+	    !cli_confirm("WARNING! This will remove all custom networks not used by at least one container.\n"
 		     "Are you sure you want to continue?"))
 		return 0;
 	if (ctrcmd_filters_check(&f, keys, err) < 0)

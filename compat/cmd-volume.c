@@ -349,27 +349,6 @@ int cmd_volume_rm(struct cli_ctx *ctx, robbe_error **err)
 
 /* ---- prune ------------------------------------------------------------------------ */
 
-/* Docker's confirmation: the question on stdout, one line of stdin, "y" or
- * "Y" (spaces around allowed) says yes; anything else, or nothing, no. */
-static bool confirm(const char *question)
-{
-	char line[256];
-	size_t n;
-	char *s;
-
-	printf("%s [y/N] ", question);
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	s = line;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	return strcasecmp(s, "y") == 0;
-}
-
 int cmd_volume_prune(struct cli_ctx *ctx, robbe_error **err)
 {
 	char *const *filters = opts_list(ctx->opts, "filter");
@@ -397,7 +376,7 @@ int cmd_volume_prune(struct cli_ctx *ctx, robbe_error **err)
 		warning = "WARNING! This will remove all local volumes not used by at least one container.\n"
 			  "Are you sure you want to continue?";
 	}
-	if (!opts_bool(ctx->opts, "force") && !confirm(warning))
+	if (!opts_bool(ctx->opts, "force") && !cli_confirm(warning))
 		return 0;	/* cancelled: Docker says nothing more and exits 0 */
 	if (volume_store(ctx, &s, &p, err) < 0)
 		return -1;
