@@ -230,6 +230,18 @@ int cmd_container_diff(struct cli_ctx *ctx, robbe_error **err);
 int cmd_container_export(struct cli_ctx *ctx, robbe_error **err);
 int cmd_container_commit(struct cli_ctx *ctx, robbe_error **err);
 
+/* The work of the prune commands, shared with system prune: what they
+ * remove is appended to deleted one per line (images as "untagged: x" /
+ * "deleted: sha256:..."), the bytes freed added to *reclaimed; errors
+ * come worded for the user. */
+struct sbuf;
+int ctrcmd_prune(struct cli_ctx *ctx, char *const *filters, struct sbuf *deleted, int64_t *reclaimed,
+		 robbe_error **err);
+int netcmd_prune(struct cli_ctx *ctx, char *const *filters, struct sbuf *deleted, robbe_error **err);
+int imgcmd_prune(struct cli_ctx *ctx, bool all, char *const *filters, struct sbuf *deleted, int64_t *reclaimed,
+		 robbe_error **err);
+int cmd_system_prune(struct cli_ctx *ctx, robbe_error **err);
+
 /* cmd-network-cmds.c (rows in cmd-network.c) */
 int cmd_network_create(struct cli_ctx *ctx, robbe_error **err);
 int cmd_network_exists(struct cli_ctx *ctx, robbe_error **err);

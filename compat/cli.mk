@@ -5,7 +5,7 @@ librobbe_a_SOURCES += \
 	compat/cli.c compat/cli.h \
 	compat/commands.c compat/cmd-help.c compat/cmd-complete.c \
 	compat/cmd-container.c compat/cmd-image.c compat/cmd-network.c \
-	compat/cmd-system.c compat/cmd-swarm.c
+	compat/cmd-system.c compat/cmd-system-prune.c compat/cmd-swarm.c
 
 check_PROGRAMS += tests/unit/test-opts
 TESTS += tests/unit/test-opts

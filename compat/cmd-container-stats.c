@@ -486,21 +486,16 @@ static bool prune_labels_match(const struct ctrcmd_filters *f, const cJSON *labe
 	return true;
 }
 
-int cmd_container_prune(struct cli_ctx *ctx, robbe_error **err)
+int ctrcmd_prune(struct cli_ctx *ctx, char *const *filters, struct sbuf *deleted, int64_t *reclaimed,
+		 robbe_error **err)
 {
-	const struct opts_result *o = ctx->opts;
 	cleanup_container_env struct container_env *env = NULL;
 	cleanup_store_container_list struct store_container **list = NULL;
 	__attribute__((cleanup(ctrcmd_filters_release))) struct ctrcmd_filters f = { 0 };
-	cleanup_sbuf struct sbuf deleted = SBUF_INIT;
-	int64_t until = 0, reclaimed = 0;
-	cleanup_free char *total = NULL;
+	int64_t until = 0;
 	size_t n_until = 0;
 
-	ctrcmd_filters_parse(opts_list(o, "filter"), &f);
-	if (!opts_bool(o, "force") &&
-	    !cli_confirm("WARNING! This will remove all stopped containers.\nAre you sure you want to continue?"))
-		return 0;	/* cancelled: Docker says nothing more and exits 0 */
+	ctrcmd_filters_parse(filters, &f);
 	if (ctrcmd_filters_check(&f, prune_filter_keys, err) < 0)
 		return cli_daemon_error(err);
 	for (size_t i = 0; i < f.n; i++) {
@@ -541,12 +536,26 @@ int cmd_container_prune(struct cli_ctx *ctx, robbe_error **err)
 			robbe_error_free(e);
 			continue;
 		}
-		sbuf_addf(&deleted, "%s\n", c->id);
-		reclaimed += sz.rw;
+		sbuf_addf(deleted, "%s\n", c->id);
+		*reclaimed += sz.rw;
 	}
+	return 0;
+}
+
+int cmd_container_prune(struct cli_ctx *ctx, robbe_error **err)
+{
+	cleanup_sbuf struct sbuf deleted = SBUF_INIT;
+	cleanup_free char *total = NULL;
+	int64_t reclaimed = 0;
+
+	if (!opts_bool(ctx->opts, "force") &&
+	    !cli_confirm("WARNING! This will remove all stopped containers.\nAre you sure you want to continue?"))
+		return 0;	/* cancelled: Docker says nothing more and exits 0 */
+	if (ctrcmd_prune(ctx, opts_list(ctx->opts, "filter"), &deleted, &reclaimed, err) < 0)
+		return -1;
 	if (deleted.len)
 		printf("Deleted Containers:\n%s\n", sbuf_str(&deleted));
-	total = human_size((double) reclaimed);
+	total = human_size_prec((double) reclaimed, 4);
 	printf("Total reclaimed space: %s\n", total);
 	return fflush(stdout) == 0 ? 0 : robbe_error_errno(err, errno, "writing output");
 }

@@ -992,22 +992,16 @@ out:
 
 static const char *const image_prune_filters[] = { "until", "label", "label!", "dangling", NULL };
 
-int cmd_image_prune(struct cli_ctx *ctx, robbe_error **err)
+int imgcmd_prune(struct cli_ctx *ctx, bool all, char *const *filter_list, struct sbuf *deleted, int64_t *reclaimed,
+		 robbe_error **err)
 {
-	bool all = opts_bool(ctx->opts, "all");
 	struct image_filters filters = { 0 };
 	struct image_prune_opts po = { 0 };
 	struct image_prune_report rep = { 0 };
 	struct image_env *env = NULL;
-	cleanup_free char *total = NULL;
 	int r = -1;
 
-	if (!opts_bool(ctx->opts, "force") &&
-	    !cli_confirm(all ? "WARNING! This will remove all images without at least one container associated to them.\n"
-			   "Are you sure you want to continue?"
-			 : "WARNING! This will remove all dangling images.\nAre you sure you want to continue?"))
-		return 0;
-	if (image_filters_parse(opts_list(ctx->opts, "filter"), image_prune_filters, &filters, err) < 0)
+	if (image_filters_parse(filter_list, image_prune_filters, &filters, err) < 0)
 		return daemon_error(err);
 	po.all = all;
 	po.filters = &filters;
@@ -1017,24 +1011,40 @@ int cmd_image_prune(struct cli_ctx *ctx, robbe_error **err)
 		daemon_error(err);
 		goto out;
 	}
-	if (rep.n) {
-		printf("Deleted Images:\n");
-		for (size_t i = 0; i < rep.n; i++) {
-			if (rep.v[i].untagged)
-				printf("untagged: %s\n", rep.v[i].untagged);
-			else
-				printf("deleted: %s\n", rep.v[i].deleted);
-		}
-		printf("\n");
+	for (size_t i = 0; i < rep.n; i++) {
+		if (rep.v[i].untagged)
+			sbuf_addf(deleted, "untagged: %s\n", rep.v[i].untagged);
+		else
+			sbuf_addf(deleted, "deleted: %s\n", rep.v[i].deleted);
 	}
-	total = human_size4((double) rep.reclaimed);
-	printf("Total reclaimed space: %s\n", total);
+	*reclaimed += rep.reclaimed;
 	r = 0;
 out:
 	image_prune_report_release(&rep);
 	image_filters_release(&filters);
 	image_env_free(env);
 	return r;
+}
+
+int cmd_image_prune(struct cli_ctx *ctx, robbe_error **err)
+{
+	bool all = opts_bool(ctx->opts, "all");
+	cleanup_sbuf struct sbuf deleted = SBUF_INIT;
+	cleanup_free char *total = NULL;
+	int64_t reclaimed = 0;
+
+	if (!opts_bool(ctx->opts, "force") &&
+	    !cli_confirm(all ? "WARNING! This will remove all images without at least one container associated to them.\n"
+			       "Are you sure you want to continue?"
+			     : "WARNING! This will remove all dangling images.\nAre you sure you want to continue?"))
+		return 0;
+	if (imgcmd_prune(ctx, all, opts_list(ctx->opts, "filter"), &deleted, &reclaimed, err) < 0)
+		return -1;
+	if (deleted.len)
+		printf("Deleted Images:\n%s\n", sbuf_str(&deleted));
+	total = human_size4((double) reclaimed);
+	printf("Total reclaimed space: %s\n", total);
+	return 0;
 }
 
 /* ==== exists ============================================================ */

@@ -446,20 +446,15 @@ static bool prune_labels_match(const struct ctrcmd_filters *f, const cJSON *labe
 	return true;
 }
 
-int cmd_network_prune(struct cli_ctx *ctx, robbe_error **err)
+int netcmd_prune(struct cli_ctx *ctx, char *const *filters, struct sbuf *deleted, robbe_error **err)
 {
 	static const char *const keys[] = { "label", "label!", "until", NULL };
 	cleanup_container_env struct container_env *env = NULL;
 	cleanup_store_network_list struct store_network **list = NULL;
 	__attribute__((cleanup(ctrcmd_filters_release))) struct ctrcmd_filters f = { 0 };
-	cleanup_sbuf struct sbuf deleted = SBUF_INIT;
 	int64_t until = 0;
 
-	ctrcmd_filters_parse(opts_list(ctx->opts, "filter"), &f);
-	if (!opts_bool(ctx->opts, "force") &&
-	    !cli_confirm("WARNING! This will remove all custom networks not used by at least one container.\n"
-		     "Are you sure you want to continue?"))
-		return 0;
+	ctrcmd_filters_parse(filters, &f);
 	if (ctrcmd_filters_check(&f, keys, err) < 0)
 		return cli_daemon_error(err);
 	for (size_t i = 0; i < f.n; i++)
@@ -489,8 +484,21 @@ int cmd_network_prune(struct cli_ctx *ctx, robbe_error **err)
 			robbe_error_free(e);
 			continue;
 		}
-		sbuf_addf(&deleted, "%s\n", list[i]->name);
+		sbuf_addf(deleted, "%s\n", list[i]->name);
 	}
+	return 0;
+}
+
+int cmd_network_prune(struct cli_ctx *ctx, robbe_error **err)
+{
+	cleanup_sbuf struct sbuf deleted = SBUF_INIT;
+
+	if (!opts_bool(ctx->opts, "force") &&
+	    !cli_confirm("WARNING! This will remove all custom networks not used by at least one container.\n"
+			 "Are you sure you want to continue?"))
+		return 0;
+	if (netcmd_prune(ctx, opts_list(ctx->opts, "filter"), &deleted, err) < 0)
+		return -1;
 	if (deleted.len)
 		printf("Deleted Networks:\n%s\n", sbuf_str(&deleted));
 	fflush(stdout);

@@ -77,6 +77,7 @@ const struct command system_cmds[] = {
 	  .usage = "[OPTIONS]",
 	  .short_help = "Delete data nothing uses",
 	  .opts = OPTS(system_prune_opts),
+	  .handler = cmd_system_prune,
 	  .args = ARGS_NONE },
 	{ 0 }
 };

@@ -388,7 +388,7 @@ int cmd_volume_prune(struct cli_ctx *ctx, robbe_error **err)
 			printf("%s\n", rep.deleted[i]);
 		printf("\n");
 	}
-	char *size = human_size((double) rep.reclaimed);
+	char *size = human_size_prec((double) rep.reclaimed, 4);
 	printf("Total reclaimed space: %s\n", size);
 	free(size);
 	fflush(stdout);
