@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "network-internal.h"
+#include "rootless-net.h"
 
 #define DEFAULT_GATEWAY "172.17.0.1"
 
@@ -40,6 +41,23 @@ static cJSON *parse_obj(const char *text)
 static bool is_user_defined(const char *name)
 {
 	return !network_is_predefined(name) && strcmp(name, "default") && !str_has_prefix(name, "container:");
+}
+
+/* Does netavark set the network up?  Bridge networks, except, rootless,
+ * the default `bridge`: a rootless container there gets a slirp4netns of
+ * its own (rootless-net.h), as Podman's default is. */
+static bool uses_netavark(const struct container_env *env, const struct store_network *n)
+{
+	if (!net_is_bridge(n) || !network_is_supported(env))
+		return false;
+	return !(net_rootless(env) && !strcmp(n->name, NETWORK_BRIDGE));
+}
+
+bool network_has_netns(const struct container_env *env, const char *id)
+{
+	cleanup_cjson cJSON *j = NULL;
+
+	return net_journal_read(env, id, &j) == 0 && jstr(j, "Netns") != NULL;
 }
 
 /* ---- the plan at create ------------------------------------------------------------ */
@@ -210,7 +228,7 @@ int network_plan_container(struct container_env *env, char *const *networks, con
 		if (i == 0) {
 			out->mode = xstrdup(networks[0]);
 			out->host = !strcmp(net->name, NETWORK_HOST);
-			out->own_netns = net_is_bridge(net) && network_is_supported(env);
+			out->own_netns = uses_netavark(env, net);
 			out->gateway = net_is_bridge(net) ? first_gateway(config) : NULL;
 			if (!out->gateway)
 				out->gateway = xstrdup(DEFAULT_GATEWAY);
@@ -603,6 +621,9 @@ static void teardown_entry(const struct container_env *env, const char *netns, c
 		cJSON_AddStringToObject(m, "protocol", "tcp");
 		cJSON_AddItemToArray(cJSON_AddArrayToObject(in, "port_mappings"), m);
 	}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(entry, "Forwards"))
+		if (cJSON_IsNumber(c))
+			rootless_netns_unforward(env, (int) c->valuedouble);
 	if (in && netns && net_netavark(env, "teardown", netns, in, NULL, &e) < 0) {
 		/* Keep going: the rest must go as well.  The message is for
 		 * --log-level=debug readers. */
@@ -612,7 +633,7 @@ static void teardown_entry(const struct container_env *env, const char *netns, c
 	}
 	cJSON_ArrayForEach(c, claims)
 		if (cJSON_IsString(c))
-			net_unclaim(bridge, c->valuestring, netns);
+			net_unclaim(env, bridge, c->valuestring, netns);
 }
 
 void network_teardown_by_id(struct container_env *env, const char *id)
@@ -626,7 +647,7 @@ void network_teardown_by_id(struct container_env *env, const char *id)
 
 	if (net_journal_read(env, id, &j) < 0)
 		return;
-	if (net_global_lock(&lock, &e) < 0) {
+	if (net_global_lock(env, &lock, &e) < 0) {
 		robbe_error_warn(&e);
 		return;
 	}
@@ -687,6 +708,49 @@ static int ordered_attachments(struct container_env *env, const char *cid, struc
 	return 0;
 }
 
+/* Rootless: netavark in the rootless-netns, and each published port a host
+ * forward of its slirp4netns to the same port there, where netavark's
+ * rules (on every address: the host address is the forward's) take it on
+ * to the container.  The forwards are journaled for teardown. */
+static int setup_rootless(struct container_env *env, struct store_container *c, cJSON *journal, cJSON *entry,
+			  const char *netns, robbe_error **err)
+{
+	cJSON *input = cJSON_GetObjectItemCaseSensitive(entry, "Input");
+	cJSON *mappings = cJSON_GetObjectItemCaseSensitive(input, "port_mappings");
+	cJSON *forwards = cJSON_AddArrayToObject(entry, "Forwards");
+	cleanup_cjson cJSON *host_ips = cJSON_CreateArray();
+	cleanup_error robbe_error *late = NULL;
+	cJSON *m;
+	int i = 0, rc = 0;
+
+	cJSON_ArrayForEach(m, mappings) {
+		cJSON_AddItemToArray(host_ips, cJSON_CreateString(jstr(m, "host_ip") ?: ""));
+		cJSON_ReplaceItemInObjectCaseSensitive(m, "host_ip", cJSON_CreateString(""));
+	}
+	if (net_journal_write(env, c->id, journal, err) < 0)
+		return -1;
+	if (net_netavark(env, "setup", netns, input, NULL, err) < 0)
+		return -1;
+	cJSON_ArrayForEach(m, mappings) {
+		const cJSON *hp = cJSON_GetObjectItemCaseSensitive(m, "host_port");
+		const char *ip = cJSON_GetStringValue(cJSON_GetArrayItem(host_ips, i++));
+		unsigned port = cJSON_IsNumber(hp) ? (unsigned) hp->valuedouble : 0;
+		int id;
+
+		if (rootless_netns_forward(env, jstr(m, "protocol") ?: "tcp", ip, port, &id, err) < 0) {
+			robbe_error_wrap(err, "driver failed programming external connectivity on endpoint %s (%s)",
+					 c->name, c->id);
+			rc = -1;
+			break;
+		}
+		cJSON_AddItemToArray(forwards, cJSON_CreateNumber(id));
+	}
+	/* Journaled even on failure: the teardown that follows removes them. */
+	if (cJSON_GetArraySize(forwards) > 0 && net_journal_write(env, c->id, journal, rc < 0 ? &late : err) < 0)
+		return -1;
+	return rc;
+}
+
 /* Run netavark setup for one attachment and journal it first. */
 static int setup_one(struct container_env *env, struct store_container *c, const cJSON *config, cJSON *journal,
 		     const char *netns, const struct store_network *n, const cJSON *att, const cJSON *ports,
@@ -708,10 +772,12 @@ static int setup_one(struct container_env *env, struct store_container *c, const
 		const char *a = jstr(act, f ? "IPv6Address" : "IPv4Address");
 		if (!a)
 			continue;
-		if (net_claim(bridge, a, netns, err) < 0)
+		if (net_claim(env, bridge, a, netns, err) < 0)
 			return -1;
 		cJSON_AddItemToArray(claims, cJSON_CreateString(a));
 	}
+	if (net_rootless(env))
+		return setup_rootless(env, c, journal, entry, netns, err);
 	if (net_journal_write(env, c->id, journal, err) < 0)
 		return -1;
 	return net_netavark(env, "setup", netns, cJSON_GetObjectItemCaseSensitive(entry, "Input"), NULL, err);
@@ -762,7 +828,7 @@ int network_container_setup(struct container_env *env, struct store_container *c
 	for (size_t i = 0; atts[i]; i++) {
 		cleanup_store_network struct store_network *n = NULL;
 		cleanup_error robbe_error *e = NULL;
-		if (store_network_get(env->store, atts[i]->network_id, &n, &e) == 0 && net_is_bridge(n))
+		if (store_network_get(env->store, atts[i]->network_id, &n, &e) == 0 && uses_netavark(env, n))
 			bridged = true;
 	}
 	if (!bridged) {
@@ -772,6 +838,9 @@ int network_container_setup(struct container_env *env, struct store_container *c
 			if (network_lookup(env, mode, &n, err) < 0)
 				return -1;
 		}
+		/* Rootless on the default network: slirp4netns's, at its own time. */
+		if (net_rootless(env))
+			return 0;
 		return atts[0] ? activate_plain(env, c, err) : 0;
 	}
 
@@ -779,7 +848,7 @@ int network_container_setup(struct container_env *env, struct store_container *c
 	network_teardown_by_id(env, c->id);
 	if (net_port_requests_from_config(config, &ports, err) < 0)
 		return -1;
-	if (net_global_lock(&lock, err) < 0)
+	if (net_global_lock(env, &lock, err) < 0)
 		return -1;
 	if (net_netns_create(env, c->id, &netns, err) < 0)
 		return -1;
@@ -806,7 +875,7 @@ int network_container_setup(struct container_env *env, struct store_container *c
 
 		if (store_network_get(env->store, atts[i]->network_id, &n, err) < 0)
 			goto fail;
-		if (!net_is_bridge(n))
+		if (!uses_netavark(env, n))
 			continue;
 		if (setup_one(env, c, config, journal, netns, n, j,
 			      first ? cJSON_GetObjectItemCaseSensitive(act, "Ports") : NULL, err) < 0) {
@@ -932,8 +1001,8 @@ int network_connect(struct container_env *env, const char *net_ref, const char *
 		p.attachments = jsons;
 		return network_attach_planned(env, c->id, &p, err);
 	}
-	if (!net_is_bridge(n)) {
-		/* host and none hold only an endpoint. */
+	if (!uses_netavark(env, n)) {
+		/* host and none hold only an endpoint (and, rootless, bridge). */
 		struct net_port_requests none = { 0 };
 		struct alloc_ctx ac = { c->id, c->name, &none, NULL, n->id, n->id, att_text };
 
@@ -959,7 +1028,7 @@ int network_connect(struct container_env *env, const char *net_ref, const char *
 					       c->name);
 		struct net_host_ctx hctx = { env, netns };
 
-		if (net_global_lock(&lock, err) < 0)
+		if (net_global_lock(env, &lock, err) < 0)
 			return -1;
 		net_host_probe_init(&probe, &hctx);
 		if (store_network_update(env->store, alloc_cb, &ac, err) < 0)
@@ -1023,14 +1092,14 @@ int network_disconnect(struct container_env *env, const char *net_ref, const cha
 				       "network mode");
 	rc.cid = c->id;
 	rc.only = n->id;
-	if (container_is_active(c) && net_is_bridge(n)) {
+	if (container_is_active(c) && uses_netavark(env, n)) {
 		cleanup_cjson cJSON *journal = NULL;
 		cleanup_close int lock = -1;
 		cJSON *entries;
 		const char *netns;
 
 		if (net_journal_read(env, c->id, &journal) == 0 && (netns = jstr(journal, "Netns"))) {
-			if (net_global_lock(&lock, err) < 0)
+			if (net_global_lock(env, &lock, err) < 0)
 				return -1;
 			entries = cJSON_GetObjectItemCaseSensitive(journal, "Networks");
 			for (int i = cJSON_GetArraySize(entries) - 1; i >= 0; i--) {

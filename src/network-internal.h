@@ -119,13 +119,18 @@ struct store_network *net_snapshot_network(const struct store_network_snapshot *
 
 /* ---- network-netns.c: namespaces and netavark ---- */
 
+/* A new network namespace bind-mounted on path (made if missing). */
+int net_netns_create_at(const char *path, robbe_error **err);
 /* <runroot>/netns/robbe-<id>: a new network namespace bind-mounted there. */
 int net_netns_create(const struct container_env *env, const char *id, char **path, robbe_error **err);
 void net_netns_remove(const char *path);
 
 /* The machine-wide lock around netavark (bridges and firewall rules are
  * the machine's, whichever robbe store asked for them).  *fd to close. */
-int net_global_lock(int *fd, robbe_error **err);
+int net_global_lock(const struct container_env *env, int *fd, robbe_error **err);
+/* Robbe acting for an unprivileged user: user networks live in the
+ * rootless-netns (rootless-net.h), the lock and claims under the runroot. */
+bool net_rootless(const struct container_env *env);
 
 /* netavark setup|teardown for one network of a container; the result JSON
  * of setup in *out (may be NULL). */
@@ -140,9 +145,11 @@ int net_journal_write(const struct container_env *env, const char *id, const cJS
 void net_journal_remove(const struct container_env *env, const char *id);
 
 /* Claims of addresses on bridges other stores may share (see the file). */
-int net_claim(const char *bridge, const char *addr, const char *netns, robbe_error **err);
-void net_unclaim(const char *bridge, const char *addr, const char *netns);
-bool net_claim_free(const char *bridge, const struct net_addr *a, const char *netns);
+int net_claim(const struct container_env *env, const char *bridge, const char *addr, const char *netns,
+	      robbe_error **err);
+void net_unclaim(const struct container_env *env, const char *bridge, const char *addr, const char *netns);
+bool net_claim_free(const struct container_env *env, const char *bridge, const struct net_addr *a,
+		    const char *netns);
 
 /* The probe that looks at the real host (claims, bind(2), /proc, the
  * journals of env's store) for a container whose namespace is netns. */

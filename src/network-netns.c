@@ -6,7 +6,9 @@
  * to one robbe store: two stores (--root) may run containers on the same
  * default bridge.  So netavark runs under one machine-wide lock, and an
  * address handed out on a shared bridge is also claimed in a machine-wide
- * directory, which the allocator of every store consults. */
+ * directory, which the allocator of every store consults.  Rootless, the
+ * bridges are in the user's rootless-netns (rootless-net.h): netavark runs
+ * there, and the lock and claims are the user's, under the runroot. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #include "network-internal.h"
+#include "rootless-net.h"
 
 #define NETAVARK "/usr/lib/podman/netavark"
 #define AARDVARK "/usr/lib/podman/aardvark-dns"
@@ -35,17 +38,11 @@
 
 /* ---- the namespace file -------------------------------------------------------- */
 
-int net_netns_create(const struct container_env *env, const char *id, char **path, robbe_error **err)
+int net_netns_create_at(const char *p, robbe_error **err)
 {
-	cleanup_free char *dir = paths_in_runroot(env->paths, "netns");
-	cleanup_free char *p = NULL;
 	pid_t pid;
 	int fd, status;
 
-	*path = NULL;
-	if (mkdir_p(dir, 0700, err) < 0)
-		return -1;
-	p = xasprintf("%s/robbe-%s", dir, id);
 	/* A leftover of a crash: whatever is mounted there goes first. */
 	umount2(p, MNT_DETACH);
 	fd = open(p, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
@@ -73,6 +70,20 @@ int net_netns_create(const struct container_env *env, const char *id, char **pat
 		return robbe_error_errno(err, code & 0x7f, "%s a network namespace",
 					 code & 0x80 ? "binding" : "creating");
 	}
+	return 0;
+}
+
+int net_netns_create(const struct container_env *env, const char *id, char **path, robbe_error **err)
+{
+	cleanup_free char *dir = paths_in_runroot(env->paths, "netns");
+	cleanup_free char *p = NULL;
+
+	*path = NULL;
+	if (mkdir_p(dir, 0700, err) < 0)
+		return -1;
+	p = xasprintf("%s/robbe-%s", dir, id);
+	if (net_netns_create_at(p, err) < 0)
+		return -1;
 	*path = steal_pointer(&p);
 	return 0;
 }
@@ -88,19 +99,33 @@ void net_netns_remove(const char *path)
 
 /* ---- the machine-wide lock ------------------------------------------------------ */
 
-int net_global_lock(int *fd, robbe_error **err)
+bool net_rootless(const struct container_env *env)
 {
+	return env->paths->rootless || env->paths->userns;
+}
+
+/* Rootless, the bridges are in the user's rootless-netns: what every store
+ * of the user shares is under the runroot. */
+static char *global_dir(const struct container_env *env)
+{
+	return net_rootless(env) ? paths_in_runroot(env->paths, "network-global") : xstrdup(GLOBAL_DIR);
+}
+
+int net_global_lock(const struct container_env *env, int *fd, robbe_error **err)
+{
+	cleanup_free char *dir = global_dir(env);
+	cleanup_free char *path = xasprintf("%s/netavark.lock", dir);
 	cleanup_close int f = -1;
 
 	*fd = -1;
-	if (mkdir_p(GLOBAL_DIR, 0700, err) < 0)
+	if (mkdir_p(dir, 0700, err) < 0)
 		return -1;
-	f = open(GLOBAL_DIR "/netavark.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (f < 0)
-		return robbe_error_errno(err, errno, "opening %s", GLOBAL_DIR "/netavark.lock");
+		return robbe_error_errno(err, errno, "opening %s", path);
 	while (flock(f, LOCK_EX) < 0)
 		if (errno != EINTR)
-			return robbe_error_errno(err, errno, "locking %s", GLOBAL_DIR "/netavark.lock");
+			return robbe_error_errno(err, errno, "locking %s", path);
 	*fd = steal_fd(&f);
 	return 0;
 }
@@ -138,16 +163,47 @@ static char *netavark_error(const char *out, const char *errtext)
 	return sbuf_detach(&sb);
 }
 
+/* Start argv with fds[0..2] as its standard descriptors, in the network
+ * namespace nsfd.  The child makes only async-signal-safe calls. */
+static int spawn_in_netns(char *const argv[], char *const envp[], const int fds[3], int nsfd, pid_t *out,
+			  robbe_error **err)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return robbe_error_errno(err, errno, "fork");
+	if (pid == 0) {
+		int moved[3];
+
+		if (setns(nsfd, CLONE_NEWNET) < 0)
+			_exit(126);
+		/* Out of the way of 0..2 first, then into place. */
+		for (int i = 0; i < 3; i++)
+			if ((moved[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3)) < 0)
+				_exit(126);
+		for (int i = 0; i < 3; i++)
+			if (dup2(moved[i], i) < 0)
+				_exit(126);
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	*out = pid;
+	return 0;
+}
+
 int net_netavark(const struct container_env *env, const char *verb, const char *netns, const cJSON *input,
 		 cJSON **out, robbe_error **err)
 {
 	cleanup_free char *config_dir = paths_in_runroot(env->paths, "networks");
 	cleanup_free char *aardvark_dir = NULL;
 	cleanup_free char *text = cJSON_PrintUnformatted(input);
-	cleanup_strv char **envp = runtime_environ(NULL, NULL);
+	cleanup_free char *xtables = xasprintf("XTABLES_LOCKFILE=%s/xtables.lock", config_dir);
+	char *extra[] = { xtables, NULL };
+	cleanup_strv char **envp = NULL;
 	cleanup_sbuf struct sbuf obuf = SBUF_INIT, ebuf = SBUF_INIT;
 	cleanup_close int in_w = -1, out_r = -1, err_r = -1;
-	bool rootless = env->paths->rootless || env->paths->userns;
+	bool rootless = net_rootless(env);
+	cleanup_close int rlns = -1;
 	char *argv[] = { NETAVARK, "--config", config_dir, rootless ? "--rootless=true" : "--rootless=false",
 			 "--aardvark-binary", AARDVARK, (char *) verb, (char *) netns, NULL };
 	int pin[2], pout[2], perr[2];
@@ -165,6 +221,20 @@ int net_netavark(const struct container_env *env, const char *verb, const char *
 	aardvark_dir = xasprintf("%s/aardvark-dns", config_dir);
 	if (mkdir_p(aardvark_dir, 0700, err) < 0)
 		return -1;
+	/* Rootless, netavark works in the rootless-netns (rootless-net.h),
+	 * where iptables' lock file of /run is out of reach. */
+	envp = runtime_environ(NULL, rootless ? extra : NULL);
+	if (rootless) {
+		if (!strcmp(verb, "setup") && rootless_netns_ensure(env, err) < 0)
+			return -1;
+		if (strcmp(verb, "setup")) {
+			cleanup_free char *rlns_path = rootless_netns_path(env);
+			struct stat st;
+			/* Gone with the pause process: nothing is left to undo. */
+			if (stat(rlns_path, &st) < 0)
+				return 0;
+		}
+	}
 	if (pipe2(pin, O_CLOEXEC) < 0)
 		return robbe_error_errno(err, errno, "pipe");
 	if (pipe2(pout, O_CLOEXEC) < 0) {
@@ -184,7 +254,14 @@ int net_netavark(const struct container_env *env, const char *verb, const char *
 	err_r = perr[0];
 	{
 		int fds[3] = { pin[0], pout[1], perr[1] };
-		int r = spawn_process(argv, envp, fds, 3, false, &pid, err);
+		int r = 0;
+
+		if (rootless) {
+			rlns = rootless_netns_open(env, err);
+			r = rlns < 0 ? -1 : spawn_in_netns(argv, envp, fds, rlns, &pid, err);
+		} else {
+			r = spawn_process(argv, envp, fds, 3, false, &pid, err);
+		}
 		close(pin[0]);
 		close(pout[1]);
 		close(perr[1]);
@@ -307,24 +384,33 @@ void net_journal_remove(const struct container_env *env, const char *id)
 
 /* ---- claims on shared bridges ---------------------------------------------------------- */
 
-static char *claim_path(const char *bridge, const char *addr)
+static char *claim_path(const struct container_env *env, const char *bridge, const char *addr)
 {
-	return xasprintf(GLOBAL_DIR "/claims/%s/%s", bridge, addr);
+	cleanup_free char *dir = global_dir(env);
+	return xasprintf("%s/claims/%s/%s", dir, bridge, addr);
 }
 
-int net_claim(const char *bridge, const char *addr, const char *netns, robbe_error **err)
+static char *claim_dir(const struct container_env *env, const char *bridge)
 {
-	cleanup_free char *dir = xasprintf(GLOBAL_DIR "/claims/%s", bridge);
-	cleanup_free char *path = claim_path(bridge, addr);
+	cleanup_free char *dir = global_dir(env);
+	return xasprintf("%s/claims/%s", dir, bridge);
+}
+
+int net_claim(const struct container_env *env, const char *bridge, const char *addr, const char *netns,
+	      robbe_error **err)
+{
+	cleanup_free char *dir = NULL, *path = NULL;
 
 	if (!*bridge || strchr(bridge, '/') || !*addr)
 		return 0;
+	dir = claim_dir(env, bridge);
+	path = claim_path(env, bridge, addr);
 	if (mkdir_p(dir, 0700, err) < 0)
 		return -1;
 	return write_file_replace(path, netns, strlen(netns), 0600, err);
 }
 
-void net_unclaim(const char *bridge, const char *addr, const char *netns)
+void net_unclaim(const struct container_env *env, const char *bridge, const char *addr, const char *netns)
 {
 	cleanup_free char *path = NULL;
 	cleanup_free char *holder = NULL;
@@ -332,16 +418,17 @@ void net_unclaim(const char *bridge, const char *addr, const char *netns)
 
 	if (!bridge || !*bridge || strchr(bridge, '/') || !addr || !*addr)
 		return;
-	path = claim_path(bridge, addr);
+	path = claim_path(env, bridge, addr);
 	if (read_file_all(path, 4096, &holder, NULL, &e) == 0 && netns && !strcmp(holder, netns)) {
-		cleanup_free char *dir = xasprintf(GLOBAL_DIR "/claims/%s", bridge);
+		cleanup_free char *dir = claim_dir(env, bridge);
 		unlink(path);
 		rmdir(dir);	/* when it was the last claim on the bridge */
 	}
 }
 
 /* Free unless claimed by a namespace that still exists, other than ours. */
-bool net_claim_free(const char *bridge, const struct net_addr *a, const char *netns)
+bool net_claim_free(const struct container_env *env, const char *bridge, const struct net_addr *a,
+		    const char *netns)
 {
 	cleanup_free char *addr = net_addr_str(a);
 	cleanup_free char *path = NULL;
@@ -351,7 +438,7 @@ bool net_claim_free(const char *bridge, const struct net_addr *a, const char *ne
 
 	if (!*bridge || strchr(bridge, '/'))
 		return true;
-	path = claim_path(bridge, addr);
+	path = claim_path(env, bridge, addr);
 	if (read_file_all(path, 4096, &holder, NULL, &e) < 0)
 		return true;
 	if (netns && !strcmp(holder, netns))
@@ -364,7 +451,7 @@ bool net_claim_free(const char *bridge, const struct net_addr *a, const char *ne
 static bool probe_address_free(void *ud, const char *bridge, const struct net_addr *a)
 {
 	const struct net_host_ctx *ctx = ud;
-	return net_claim_free(bridge, a, ctx->netns);
+	return net_claim_free(ctx->env, bridge, a, ctx->netns);
 }
 
 static bool probe_alive(void *ud, const char *cid)
@@ -436,7 +523,9 @@ void net_host_probe_init(struct net_host_probe *p, struct net_host_ctx *ctx)
 	p->address_free = probe_address_free;
 	p->bind_test = probe_bind;
 	p->holder_alive = probe_alive;
-	p->ipv6_listenable = v6_listenable();
+	/* Rootless, the host's end of a published port is slirp4netns's,
+	 * which forwards IPv4 only: no [::] bindings. */
+	p->ipv6_listenable = !net_rootless(ctx->env) && v6_listenable();
 	p->ephemeral_lo = 32768;
 	p->ephemeral_hi = 60999;
 	if (read_file_all("/proc/sys/net/ipv4/ip_local_port_range", 256, &text, NULL, &e) == 0 &&

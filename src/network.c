@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "network-internal.h"
+#include "rootless.h"
 
 #define NETAVARK_PATH "/usr/lib/podman/netavark"
 #define DEFAULT_BRIDGE_IFACE "robbe0"
@@ -23,10 +24,23 @@
 
 bool network_is_supported(const struct container_env *env)
 {
-	/* Rootless networking (slirp4netns, pasta) plugs in here. */
-	if (env->paths->rootless || env->paths->userns || geteuid() != 0)
+	if (access(NETAVARK_PATH, X_OK) < 0)
 		return false;
-	return access(NETAVARK_PATH, X_OK) == 0;
+	/* Rootless: in robbe's user namespace, with slirp4netns to give the
+	 * rootless-netns (rootless-net.h) the outside world. */
+	if (env->paths->rootless || env->paths->userns || geteuid() != 0) {
+		static int have_slirp = -1;
+
+		if (!rootless_in_userns())
+			return false;
+		if (have_slirp < 0) {
+			cleanup_free char *prog = NULL;
+			cleanup_error robbe_error *e = NULL;
+			have_slirp = find_program("slirp4netns", NULL, &prog, &e) == 0;
+		}
+		return have_slirp;
+	}
+	return true;
 }
 
 bool network_is_predefined(const char *name)

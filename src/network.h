@@ -29,9 +29,10 @@
 #define NETWORK_NONE "none"
 
 /* Can this robbe give containers bridge networks?  Rootful with netavark
- * installed.  When false, `bridge` and user networks mean a private
- * network namespace with loopback only (the rootless case until it has
- * its own networking). */
+ * installed; rootless with netavark and slirp4netns too (user networks in
+ * the rootless-netns, see rootless-net.h; the default `bridge` stays a
+ * slirp4netns per container).  When false, `bridge` and user networks
+ * mean a private network namespace (slirp4netns's, rootless). */
 bool network_is_supported(const struct container_env *env);
 
 /* bridge, host and none. */
@@ -150,6 +151,9 @@ int network_container_setup(struct container_env *env, struct store_container *c
 void network_container_teardown(struct container_env *env, struct store_container *c);
 /* The same by id alone, for a container whose record is gone already. */
 void network_teardown_by_id(struct container_env *env, const char *id);
+/* Did network_container_setup give container id a namespace of robbe's
+ * (set up by netavark), which it still has? */
+bool network_has_netns(const struct container_env *env, const char *id);
 
 /* `network connect` / `network disconnect`, on running and stopped
  * containers.  Docker's words: "endpoint with name x already exists in

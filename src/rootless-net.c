@@ -1,9 +1,11 @@
-/* rootless-net.c: slirp4netns for rootless containers (see rootless-net.h). */
+/* rootless-net.c: slirp4netns for rootless containers, and the rootless-netns
+ * of user networks (see rootless-net.h). */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -11,10 +13,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/un.h>
 #include <time.h>
 
 #include "container-internal.h"
+#include "network-internal.h"
 #include "rootless-net.h"
 #include "rootless.h"
 
@@ -33,13 +37,16 @@ static const char *config_str(const cJSON *config, const char *section, const ch
 
 /* Only a container with a network namespace of its own on a network needs
  * one: host and container: modes share another's, none has loopback only. */
-static bool wants_slirp(const struct container_env *env, const cJSON *config)
+static bool wants_slirp(const struct container_env *env, const char *id, const cJSON *config)
 {
 	const char *mode = config_str(config, "HostConfig", "NetworkMode");
 
 	if (!env->paths->rootless || !rootless_in_userns())
 		return false;
 	if (config_str(config, "Robbe", "NetworkContainer"))
+		return false;
+	/* On a user network: a namespace of robbe's, netavark's veth in it. */
+	if (network_has_netns(env, id))
 		return false;
 	return !mode || (strcmp(mode, "none") && strcmp(mode, "host") && !str_has_prefix(mode, "container:"));
 }
@@ -186,9 +193,9 @@ static char *socket_path(const struct container_env *env, const char *id)
 	return xasprintf("%s/slirp4netns/%.12s.sock", env->paths->runroot, id);
 }
 
-static char *log_tail(const struct container_env *env, const char *id)
+static char *log_tail(const char *path)
 {
-	cleanup_free char *path = log_path(env, id), *text = NULL;
+	cleanup_free char *text = NULL;
 	cleanup_error robbe_error *e = NULL;
 	size_t len = 0;
 
@@ -363,21 +370,22 @@ static int wait_ready(int fd)
 	return read(fd, &c, 1) == 1 && c == '1' ? 0 : -1;
 }
 
-static int start_slirp(struct container_env *env, const struct store_container *c, pid_t ctr_pid, pid_t *out,
-		       robbe_error **err)
+/* Start slirp4netns on the namespace target names (its trailing
+ * arguments: a pid, or --netns-type=path and a path; then tap0), with its
+ * API on sock and its messages in log, and wait until tap0 is configured;
+ * what names the network for the error. */
+static int run_slirp(const char *log, const char *sock, char *const *target, const char *what, pid_t *out,
+		     robbe_error **err)
 {
-	cleanup_free char *prog = NULL, *log = log_path(env, c->id), *sock = socket_path(env, c->id);
-	cleanup_free char *sock_dir = xasprintf("%s/slirp4netns", env->paths->runroot);
-	cleanup_free char *api_opt = NULL, *pid_arg = xasprintf("%d", (int) ctr_pid);
+	cleanup_free char *prog = NULL, *api_opt = NULL;
 	cleanup_strv char **envp = runtime_environ(NULL, NULL);
+	cleanup_strv char **argv = NULL;
 	cleanup_close int log_fd = -1, ready_r = -1, ready_w = -1;
 	int pfd[2];
 	pid_t pid;
 
 	if (find_program("slirp4netns", NULL, &prog, err) < 0)
 		return robbe_error_wrap(err, "rootless networking needs slirp4netns (or use --network none)");
-	if (mkdir_p(sock_dir, 0700, err) < 0)
-		return -1;
 	unlink(sock);
 	api_opt = xasprintf("--api-socket=%s", sock);
 	log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -387,13 +395,20 @@ static int start_slirp(struct container_env *env, const struct store_container *
 		return robbe_error_errno(err, errno, "pipe");
 	ready_r = pfd[0];
 	ready_w = pfd[1];
+	/* The MTU Podman uses: large frames make user-mode TCP fast.  No host
+	 * loopback: 127.0.0.1 from the container must not reach the host's
+	 * local-only services. */
+	strv_push(&argv, prog);
+	strv_push(&argv, "--configure");
+	strv_push(&argv, "--mtu=65520");
+	strv_push(&argv, "--disable-host-loopback");
+	strv_push(&argv, "--enable-sandbox");
+	strv_push(&argv, "--enable-seccomp");
+	strv_push(&argv, api_opt);
+	strv_push(&argv, "--ready-fd=3");
+	for (size_t i = 0; target[i]; i++)
+		strv_push(&argv, target[i]);
 	{
-		/* The MTU Podman uses: large frames make user-mode TCP fast.
-		 * No host loopback: 127.0.0.1 from the container must not
-		 * reach the host's local-only services. */
-		char *argv[] = { prog,	  "--configure", "--mtu=65520",	  "--disable-host-loopback", "--enable-sandbox",
-				 "--enable-seccomp", api_opt,	    "--ready-fd=3", pid_arg,		     "tap0",
-				 NULL };
 		int fds[4] = { -1, log_fd, log_fd, ready_w };
 
 		if (spawn_process(argv, envp, fds, 4, true, &pid, err) < 0)
@@ -401,13 +416,26 @@ static int start_slirp(struct container_env *env, const struct store_container *
 	}
 	close(steal_fd(&ready_w));
 	if (wait_ready(ready_r) < 0) {
-		cleanup_free char *why = log_tail(env, c->id);
+		cleanup_free char *why = log_tail(log);
 		kill(pid, SIGKILL);
 		process_wait_gone(pid, 1000);
-		return robbe_error_set(err, EXIT_ENGINE, "slirp4netns could not set up the container's network: %s", why);
+		return robbe_error_set(err, EXIT_ENGINE, "slirp4netns could not set up %s: %s", what, why);
 	}
 	*out = pid;
 	return 0;
+}
+
+static int start_slirp(struct container_env *env, const struct store_container *c, pid_t ctr_pid, pid_t *out,
+		       robbe_error **err)
+{
+	cleanup_free char *log = log_path(env, c->id), *sock = socket_path(env, c->id);
+	cleanup_free char *sock_dir = xasprintf("%s/slirp4netns", env->paths->runroot);
+	cleanup_free char *pid_arg = xasprintf("%d", (int) ctr_pid);
+	char *target[] = { pid_arg, "tap0", NULL };
+
+	if (mkdir_p(sock_dir, 0700, err) < 0)
+		return -1;
+	return run_slirp(log, sock, target, "the container's network", out, err);
 }
 
 int rootless_net_setup(struct container_env *env, struct store_container *c, pid_t pid, robbe_error **err)
@@ -418,7 +446,7 @@ int rootless_net_setup(struct container_env *env, struct store_container *c, pid
 	pid_t slirp = 0;
 	int n;
 
-	if (!wants_slirp(env, config))
+	if (!wants_slirp(env, c->id, config))
 		return 0;
 	if ((n = rootless_net_ports(config, &ports, err)) < 0)
 		return -1;
@@ -451,4 +479,142 @@ void rootless_net_teardown(struct container_env *env, const char *id)
 	stop_slirp((pid_t) strtol(text, NULL, 10));
 	unlink(pidfile);
 	unlink(sock);
+}
+
+/* ---- the rootless network namespace -------------------------------------------------- */
+
+/* Its files: the namespace, its slirp4netns's pid, log and API socket. */
+char *rootless_netns_path(const struct container_env *env)
+{
+	return paths_in_runroot(env->paths, "networks/rootless-netns");
+}
+
+static char *rlns_file(const struct container_env *env, const char *what)
+{
+	cleanup_free char *rel = xasprintf("networks/rootless-netns.%s", what);
+	return paths_in_runroot(env->paths, rel);
+}
+
+static char *rlns_socket(const struct container_env *env)
+{
+	return xasprintf("%s/slirp4netns/rootless-netns.sock", env->paths->runroot);
+}
+
+/* Is path a network namespace bound there (not the empty file left when
+ * the mount went, with the pause process's mount namespace)? */
+static bool is_netns_file(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && sf.f_type == NSFS_MAGIC;
+}
+
+static pid_t rlns_slirp_pid(const struct container_env *env)
+{
+	cleanup_free char *path = rlns_file(env, "pid"), *text = NULL;
+	cleanup_error robbe_error *e = NULL;
+
+	if (read_file_all(path, 64, &text, NULL, &e) < 0)
+		return 0;
+	return (pid_t) strtol(text, NULL, 10);
+}
+
+bool rootless_netns_alive(const struct container_env *env)
+{
+	cleanup_free char *path = rootless_netns_path(env);
+
+	return is_netns_file(path) && is_slirp(rlns_slirp_pid(env));
+}
+
+int rootless_netns_ensure(const struct container_env *env, robbe_error **err)
+{
+	cleanup_free char *path = rootless_netns_path(env);
+	cleanup_free char *pidfile = rlns_file(env, "pid"), *log = rlns_file(env, "log");
+	cleanup_free char *sock = rlns_socket(env), *pid_text = NULL;
+	cleanup_free char *sock_dir = xasprintf("%s/slirp4netns", env->paths->runroot);
+	char *target[] = { "--netns-type=path", path, "tap0", NULL };
+	pid_t slirp;
+
+	if (rootless_netns_alive(env))
+		return 0;
+	/* Half of it (a slirp4netns whose namespace went, or the other way
+	 * round) is no use: start again. */
+	stop_slirp(rlns_slirp_pid(env));
+	unlink(pidfile);
+	if (mkdir_p(sock_dir, 0700, err) < 0)
+		return -1;
+	if (net_netns_create_at(path, err) < 0)
+		return robbe_error_wrap(err, "creating the rootless network namespace");
+	if (run_slirp(log, sock, target, "the rootless network namespace", &slirp, err) < 0) {
+		net_netns_remove(path);
+		return -1;
+	}
+	pid_text = xasprintf("%d\n", (int) slirp);
+	if (write_file_replace(pidfile, pid_text, strlen(pid_text), 0600, err) < 0) {
+		stop_slirp(slirp);
+		net_netns_remove(path);
+		return -1;
+	}
+	return 0;
+}
+
+int rootless_netns_open(const struct container_env *env, robbe_error **err)
+{
+	cleanup_free char *path = rootless_netns_path(env);
+	int fd;
+
+	if (!is_netns_file(path))
+		return robbe_error_set(err, EXIT_ENGINE, "the rootless network namespace %s does not exist", path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return robbe_error_errno(err, errno, "opening %s", path);
+	return fd;
+}
+
+int rootless_netns_forward(const struct container_env *env, const char *proto, const char *host_ip,
+			   unsigned host_port, int *id, robbe_error **err)
+{
+	cleanup_cjson cJSON *req = cJSON_CreateObject(), *reply = NULL;
+	cleanup_free char *text = NULL, *sock = rlns_socket(env);
+	const char *ip = host_ip && *host_ip ? host_ip : "0.0.0.0";
+	const cJSON *ret;
+	cJSON *args;
+
+	*id = -1;
+	cJSON_AddStringToObject(req, "execute", "add_hostfwd");
+	args = cJSON_AddObjectToObject(req, "arguments");
+	cJSON_AddStringToObject(args, "proto", proto);
+	cJSON_AddStringToObject(args, "host_addr", ip);
+	cJSON_AddNumberToObject(args, "host_port", host_port);
+	/* To the same port of the namespace's own address, where netavark's
+	 * rules forward it to the container. */
+	cJSON_AddStringToObject(args, "guest_addr", ROOTLESS_NET_GUEST_ADDR);
+	cJSON_AddNumberToObject(args, "guest_port", host_port);
+	text = cJSON_PrintUnformatted(req);
+	if (!text)
+		die_oom();
+	if (api_call(sock, text, &reply, err) < 0)
+		return -1;
+	ret = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(reply, "return"), "id");
+	if (cJSON_GetObjectItemCaseSensitive(reply, "error") || !cJSON_IsNumber(ret))
+		return robbe_error_set(err, EXIT_ENGINE, "Bind for %s:%u failed: port is already allocated", ip,
+				       host_port);
+	*id = (int) ret->valuedouble;
+	return 0;
+}
+
+void rootless_netns_unforward(const struct container_env *env, int id)
+{
+	cleanup_cjson cJSON *req = cJSON_CreateObject(), *reply = NULL;
+	cleanup_free char *text = NULL, *sock = rlns_socket(env);
+	cleanup_error robbe_error *e = NULL;
+
+	if (id < 0 || !rootless_netns_alive(env))
+		return;
+	cJSON_AddStringToObject(req, "execute", "remove_hostfwd");
+	cJSON_AddNumberToObject(cJSON_AddObjectToObject(req, "arguments"), "id", id);
+	text = cJSON_PrintUnformatted(req);
+	if (!text)
+		die_oom();
+	api_call(sock, text, &reply, &e);
 }

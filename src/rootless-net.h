@@ -53,4 +53,38 @@ struct rootless_port {
  * ask for, ranges expanded.  Returns the count, -1 with err on a bad one. */
 int rootless_net_ports(const cJSON *config, struct rootless_port **out, robbe_error **err);
 
+/* ---- the rootless network namespace: user networks ---------------------
+ *
+ * As in Podman 4, user networks of a rootless robbe live in one network
+ * namespace of the user's ("rootless-netns"), made on first need inside
+ * robbe's user namespace and bound on <runroot>/networks/rootless-netns
+ * (a mount of the pause process's mount namespace, so it lasts as long as
+ * that namespace does).  One slirp4netns (10.0.2.100 on tap0, as a
+ * container's) gives it outbound traffic; netavark runs inside it
+ * (rootless_netns_open) and makes the bridges, veths, firewall rules and
+ * aardvark-dns there, exactly as rootful netavark does on the host.  Each
+ * container still gets a namespace of its own, joined to a bridge there.
+ * A published port is a host forward of that slirp4netns to the same port
+ * of 10.0.2.100, which netavark's rules send on to the container.  It is
+ * kept when its last container goes (it costs one idle slirp4netns). */
+
+/* <runroot>/networks/rootless-netns. */
+char *rootless_netns_path(const struct container_env *env);
+/* Does it exist, with its slirp4netns running? */
+bool rootless_netns_alive(const struct container_env *env);
+/* Make it (and start its slirp4netns) unless alive.  The caller holds the
+ * network lock (net_global_lock). */
+int rootless_netns_ensure(const struct container_env *env, robbe_error **err);
+/* Open it (O_CLOEXEC), for a child to setns(2) into before it runs
+ * netavark: the calling process cannot come back to the host's network
+ * namespace, which its user namespace does not own. */
+int rootless_netns_open(const struct container_env *env, robbe_error **err);
+/* Forward host_ip:host_port (proto tcp or udp; "" for every address) of
+ * the host to the same port in the namespace; *id names the forward for
+ * rootless_netns_unforward.  A taken port: "Bind for 0.0.0.0:8080 failed:
+ * port is already allocated". */
+int rootless_netns_forward(const struct container_env *env, const char *proto, const char *host_ip,
+			   unsigned host_port, int *id, robbe_error **err);
+void rootless_netns_unforward(const struct container_env *env, int id);
+
 #endif

@@ -7,7 +7,13 @@
 #
 # Other test files run containers on the default bridge at the same time,
 # so everything checked for leftovers lives on this file's own networks
-# (names rn90-*, subnets 10.90.x.0/24, host ports 190xx).
+# (names rn90-*, subnets 10.90.x.0/24, host ports 190xx; 200xx in the
+# rootless run, which may share the machine with a rootful one).
+#
+# Rootless (run-rootless.sh), user networks live in the user's
+# rootless-netns: the checks of bridges, veths and NAT rules look there
+# (in_netns) rather than at the host.  What only the rootful default
+# bridge does is skipped.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -27,8 +33,34 @@ teardown_file() {
 }
 
 setup() {
-	[ "$(id -u)" = 0 ] || skip "rootful networking needs root"
 	[ -x /usr/lib/podman/netavark ] || skip "netavark is not installed"
+	if [ "${ROBBE_TEST_ROOTLESS:-}" = 1 ]; then
+		command -v slirp4netns >/dev/null || skip "rootless networks need slirp4netns"
+	elif [ "$(id -u)" != 0 ]; then
+		skip "rootful networking needs root"
+	fi
+}
+
+# pubnet NAME SUBNET: the --network words of the published-port tests: the
+# default bridge, or rootless (whose default network is a slirp4netns per
+# container, 100-rootless.bats) a user network made here.
+pubnet() {
+	if [ "${ROBBE_TEST_ROOTLESS:-}" = 1 ]; then
+		robbe network create --subnet "$2" "$1" >/dev/null && echo "--network $1"
+	fi
+}
+
+# The first three digits of this run's host ports.
+if [ "${ROBBE_TEST_ROOTLESS:-}" = 1 ]; then P=200; else P=190; fi
+
+# in_netns CMD...: run CMD where the bridges of user networks are: the
+# host, or rootless the user's rootless-netns (inside robbe's namespaces).
+in_netns() {
+	if [ "${ROBBE_TEST_ROOTLESS:-}" = 1 ]; then
+		robbe unshare nsenter --net="$ROBBE_RUNROOT/networks/rootless-netns" "$@"
+	else
+		"$@"
+	fi
 }
 
 teardown() {
@@ -48,8 +80,10 @@ web() {
 		sh -c "mkdir -p /www && echo $text > /www/index.html && exec httpd -f -p 80 -h /www" >/dev/null
 }
 
-# Does the host listen on IPv6 (then Docker 28 binds [::] too)?
+# Does the host listen on IPv6 (then Docker 28 binds [::] too)?  Not for
+# a rootless robbe: slirp4netns forwards IPv4 only.
 host_has_ipv6() {
+	[ "${ROBBE_TEST_ROOTLESS:-}" != 1 ] || return 1
 	python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null
 }
 
@@ -59,9 +93,9 @@ assert_no_leftovers() {
 	local id=$1 bridge=$2 subnet=$3 net=$4
 	run ls "$ROBBE_RUNROOT/netns"
 	assert_not_contains "$output" "$id"
-	run bash -c "ip -o link show master $bridge 2>/dev/null"
+	run in_netns bash -c "ip -o link show master $bridge 2>/dev/null"
 	assert_equal "$output" "" "veths on $bridge"
-	run iptables -t nat -S
+	run in_netns iptables -t nat -S
 	assert_not_contains "$output" "$id"
 	assert_not_contains "$output" "$subnet"
 	if [ -e "$ROBBE_RUNROOT/networks/aardvark-dns/$net" ]; then
@@ -201,6 +235,7 @@ exit status 1"
 }
 
 @test "default bridge: Docker's settings, no names, the gateway reachable, host-gateway" {
+	skip_if_rootless "the default network is a slirp4netns per container (100-rootless.bats)"
 	web rn90-b1 on-bridge
 	run_robbe inspect rn90-b1
 	local ns
@@ -221,7 +256,7 @@ exit status 1"
 	run_robbe run --rm "$(IMG)" wget -qO- "http://$ip/"
 	assert_output "on-bridge"
 	# Outbound: the gateway is the host.
-	local port=19070 pid
+	local port=${P}70 pid
 	python3 -m http.server --bind 172.17.0.1 "$port" --directory "$BATS_TEST_TMPDIR" >/dev/null 2>&1 &
 	pid=$!
 	echo from-host > "$BATS_TEST_TMPDIR/hello.txt"
@@ -244,7 +279,10 @@ exit status 1"
 }
 
 @test "published ports: port, ps PORTS, traffic from the host (TCP, 127.0.0.1, random, range)" {
-	web rn90-p1 published -p 19081:80 -p 127.0.0.1:19082:80 -p 8000 -p 19083-19084:7000-7001 --expose 9000
+	local net
+	net=$(pubnet rn90-pub1 10.90.14.0/24)
+	# shellcheck disable=SC2086
+	web rn90-p1 published $net -p ${P}81:80 -p 127.0.0.1:${P}82:80 -p 8000 -p ${P}83-${P}84:7000-7001 --expose 9000
 	local want
 	run_robbe port rn90-p1
 	local rand
@@ -252,52 +290,52 @@ exit status 1"
 	[ "$rand" -ge 1024 ] || die "random port $rand"
 	# Docker sorts the lines in natural order: 80 before 7000.
 	if host_has_ipv6; then
-		want="80/tcp -> 0.0.0.0:19081
-80/tcp -> 127.0.0.1:19082
-80/tcp -> [::]:19081
-7000/tcp -> 0.0.0.0:19083
-7000/tcp -> [::]:19083
-7001/tcp -> 0.0.0.0:19084
-7001/tcp -> [::]:19084
+		want="80/tcp -> 0.0.0.0:${P}81
+80/tcp -> 127.0.0.1:${P}82
+80/tcp -> [::]:${P}81
+7000/tcp -> 0.0.0.0:${P}83
+7000/tcp -> [::]:${P}83
+7001/tcp -> 0.0.0.0:${P}84
+7001/tcp -> [::]:${P}84
 8000/tcp -> 0.0.0.0:$rand
 8000/tcp -> [::]:$rand"
 	else
-		want="80/tcp -> 0.0.0.0:19081
-80/tcp -> 127.0.0.1:19082
-7000/tcp -> 0.0.0.0:19083
-7001/tcp -> 0.0.0.0:19084
+		want="80/tcp -> 0.0.0.0:${P}81
+80/tcp -> 127.0.0.1:${P}82
+7000/tcp -> 0.0.0.0:${P}83
+7001/tcp -> 0.0.0.0:${P}84
 8000/tcp -> 0.0.0.0:$rand"
 	fi
 	assert_output "$want"
 	run_robbe port rn90-p1 80/tcp
-	assert_equal "${lines[0]}" "0.0.0.0:19081"
-	assert_equal "${lines[1]}" "127.0.0.1:19082"
+	assert_equal "${lines[0]}" "0.0.0.0:${P}81"
+	assert_equal "${lines[1]}" "127.0.0.1:${P}82"
 	run_robbe 1 port rn90-p1 9000
 	assert_output "Error: No public port '9000' published for rn90-p1"
 	run_robbe ps --format '{{.Ports}}' --filter name=rn90-p1
 	# Docker's DisplayablePorts: groups of unpublished ports first, then
 	# each mapping, sorted by container port, host address, host port.
 	if host_has_ipv6; then
-		assert_output "9000/tcp, 0.0.0.0:19081->80/tcp, 127.0.0.1:19082->80/tcp, [::]:19081->80/tcp, 0.0.0.0:19083->7000/tcp, [::]:19083->7000/tcp, 0.0.0.0:19084->7001/tcp, [::]:19084->7001/tcp, 0.0.0.0:$rand->8000/tcp, [::]:$rand->8000/tcp"
+		assert_output "9000/tcp, 0.0.0.0:${P}81->80/tcp, 127.0.0.1:${P}82->80/tcp, [::]:${P}81->80/tcp, 0.0.0.0:${P}83->7000/tcp, [::]:${P}83->7000/tcp, 0.0.0.0:${P}84->7001/tcp, [::]:${P}84->7001/tcp, 0.0.0.0:$rand->8000/tcp, [::]:$rand->8000/tcp"
 	else
-		assert_output "9000/tcp, 0.0.0.0:19081->80/tcp, 127.0.0.1:19082->80/tcp, 0.0.0.0:19083->7000/tcp, 0.0.0.0:19084->7001/tcp, 0.0.0.0:$rand->8000/tcp"
+		assert_output "9000/tcp, 0.0.0.0:${P}81->80/tcp, 127.0.0.1:${P}82->80/tcp, 0.0.0.0:${P}83->7000/tcp, 0.0.0.0:${P}84->7001/tcp, 0.0.0.0:$rand->8000/tcp"
 	fi
 	# HostConfig and Config as Docker records them.
 	run_robbe inspect -f '{{json .HostConfig.PortBindings}}' rn90-p1
-	assert_output '{"7000/tcp":[{"HostIp":"","HostPort":"19083"}],"7001/tcp":[{"HostIp":"","HostPort":"19084"}],"80/tcp":[{"HostIp":"","HostPort":"19081"},{"HostIp":"127.0.0.1","HostPort":"19082"}],"8000/tcp":[{"HostIp":"","HostPort":""}]}'
+	assert_output "{\"7000/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"${P}83\"}],\"7001/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"${P}84\"}],\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"${P}81\"},{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"${P}82\"}],\"8000/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"\"}]}"
 	run_robbe inspect -f '{{json .Config.ExposedPorts}}' rn90-p1
 	assert_output '{"7000/tcp":{},"7001/tcp":{},"80/tcp":{},"8000/tcp":{},"9000/tcp":{}}'
 	run_robbe inspect -f '{{json (index .NetworkSettings.Ports "9000/tcp")}}' rn90-p1
 	assert_output "null"
 	# Real traffic.
-	run curl -sf http://127.0.0.1:19081/
+	run curl -sf http://127.0.0.1:${P}81/
 	assert_output "published"
-	run curl -sf http://127.0.0.1:19082/
+	run curl -sf http://127.0.0.1:${P}82/
 	assert_output "published"
 	local hostip
 	hostip=$(ip -4 -o route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p')
 	if [ -n "$hostip" ]; then
-		run curl -sf "http://$hostip:19081/"
+		run curl -sf "http://$hostip:${P}81/"
 		assert_output "published"
 	fi
 	# The random host port leads to container port 8000.
@@ -305,7 +343,7 @@ exit status 1"
 	run curl -sf "http://127.0.0.1:$rand/"
 	assert_output "published"
 	# ps filters.
-	run_robbe ps --format '{{.Names}}' --filter publish=19081
+	run_robbe ps --format '{{.Names}}' --filter "publish=${P}81"
 	assert_output "rn90-p1"
 	run_robbe ps --format '{{.Names}}' --filter expose=9000
 	assert_output "rn90-p1"
@@ -321,8 +359,11 @@ exit status 1"
 
 @test "published ports: UDP, and -P with the image's and --expose's ports" {
 	# busybox nc has no UDP: a tiny python echo server with the host's /usr.
-	robbe run -d --name rn90-udp -v /usr:/usr:ro -v /usr/lib:/lib:ro -v /usr/lib64:/lib64:ro \
-		-p 19085:5353/udp "$(IMG)" /usr/bin/python3 -c '
+	local net
+	net=$(pubnet rn90-pub2 10.90.15.0/24)
+	# shellcheck disable=SC2086
+	robbe run -d --name rn90-udp $net -v /usr:/usr:ro -v /usr/lib:/lib:ro -v /usr/lib64:/lib64:ro \
+		-p ${P}85:5353/udp "$(IMG)" /usr/bin/python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 5353))
@@ -331,21 +372,31 @@ while True:
     s.sendto(b"echo:" + d, a)
 ' >/dev/null
 	run_robbe port rn90-udp 5353/udp
-	assert_equal "${lines[0]}" "0.0.0.0:19085"
+	assert_equal "${lines[0]}" "0.0.0.0:${P}85"
+	# Rootless, the reply of a container to a client on the host's
+	# loopback is dropped by slirp4netns (--disable-host-loopback, which
+	# keeps containers off the host's local services): ask from the
+	# host's own address there.
+	local to=127.0.0.1
+	if [ "${ROBBE_TEST_ROOTLESS:-}" = 1 ]; then
+		to=$(ip -4 -o route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p')
+		[ -n "$to" ] || skip "no host address besides loopback"
+	fi
 	run python3 -c '
-import socket, time
+import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(1)
 for i in range(10):
-    s.sendto(b"ping", ("127.0.0.1", 19085))
+    s.sendto(b"ping", (sys.argv[2], int(sys.argv[1])))
     try:
         print(s.recvfrom(100)[0].decode()); break
     except socket.timeout:
         time.sleep(0.5)
-'
+' "${P}85" "$to"
 	assert_output "echo:ping"
 
-	robbe run -d --name rn90-all -P --expose 7070 --expose 7071/udp "$(IMG)" sleep 1000 >/dev/null
+	# shellcheck disable=SC2086
+	robbe run -d --name rn90-all $net -P --expose 7070 --expose 7071/udp "$(IMG)" sleep 1000 >/dev/null
 	run_robbe port rn90-all
 	[[ "${lines[0]}" =~ ^7070/tcp\ -\>\ 0\.0\.0\.0:[0-9]+$ ]] || die "7070: ${lines[0]}"
 	assert_contains "$output" "7071/udp -> 0.0.0.0:"
@@ -357,40 +408,40 @@ for i in range(10):
 	robbe network create --subnet 10.90.8.0/24 rn90-pc >/dev/null
 	local bridge
 	bridge=br-$(robbe network inspect -f '{{.Id}}' rn90-pc | cut -c1-12)
-	web rn90-pc1 first --network rn90-pc -p 19086:80
-	run_robbe 125 run -d --name rn90-pc2 --network rn90-pc -p 19086:80 "$(IMG)" sleep 1000
+	web rn90-pc1 first --network rn90-pc -p ${P}86:80
+	run_robbe 125 run -d --name rn90-pc2 --network rn90-pc -p ${P}86:80 "$(IMG)" sleep 1000
 	assert_contains "$output" "Error response from daemon: failed to set up container networking: driver failed programming external connectivity on endpoint rn90-pc2 ("
-	assert_contains "$output" "): Bind for 0.0.0.0:19086 failed: port is already allocated"
+	assert_contains "$output" "): Bind for 0.0.0.0:${P}86 failed: port is already allocated"
 	run_robbe inspect -f '{{.State.Status}} {{.State.ExitCode}}' rn90-pc2
 	assert_output "created 128"
 	run_robbe inspect -f '{{.State.Error}}' rn90-pc2
 	assert_contains "$output" "port is already allocated"
 	local id2
 	id2=$(robbe inspect -f '{{.Id}}' rn90-pc2)
-	run ip -o link show master "$bridge"
+	run in_netns ip -o link show master "$bridge"
 	assert_equal "${#lines[@]}" 1 "only the first container's veth"
 	run ls "$ROBBE_RUNROOT/netns"
 	assert_not_contains "$output" "$id2"
-	run iptables -t nat -S
+	run in_netns iptables -t nat -S
 	assert_not_contains "$output" "$id2"
 	# The first one still serves.
-	run curl -sf http://127.0.0.1:19086/
+	run curl -sf http://127.0.0.1:${P}86/
 	assert_output "first"
 
 	# A host process on the port.
-	python3 -c 'import socket, time; s = socket.socket(); s.bind(("0.0.0.0", 19087)); s.listen(); time.sleep(30)' &
+	python3 -c 'import socket, sys, time; s = socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(); time.sleep(30)' "${P}87" &
 	local pid=$!
 	wait_for 5 python3 -c 'import socket, sys
 try:
-    socket.socket().bind(("0.0.0.0", 19087))
+    socket.socket().bind(("0.0.0.0", int(sys.argv[1])))
 except OSError:
     sys.exit(0)
-sys.exit(1)' 
-	run_robbe 125 run -d --name rn90-pc3 --network rn90-pc -p 19087:80 "$(IMG)" sleep 1000
+sys.exit(1)' "${P}87"
+	run_robbe 125 run -d --name rn90-pc3 --network rn90-pc -p ${P}87:80 "$(IMG)" sleep 1000
 	kill "$pid"
-	assert_contains "$output" "failed to bind host port for 0.0.0.0:19087:10.90.8."
+	assert_contains "$output" "failed to bind host port for 0.0.0.0:${P}87:10.90.8."
 	assert_contains "$output" ":80/tcp: address already in use"
-	run ip -o link show master "$bridge"
+	run in_netns ip -o link show master "$bridge"
 	assert_equal "${#lines[@]}" 1 "still one veth"
 	robbe rm -f rn90-pc1 rn90-pc2 rn90-pc3 >/dev/null
 	robbe network rm rn90-pc >/dev/null
@@ -496,20 +547,20 @@ sys.exit(1)'
 	bridge=br-$(robbe network inspect -f '{{.Id}}' rn90-td | cut -c1-12)
 
 	# rm -f of a running container with a published port and a DNS entry.
-	web rn90-td1 x --network rn90-td -p 19088:80
+	web rn90-td1 x --network rn90-td -p ${P}88:80
 	id=$(robbe inspect -f '{{.Id}}' rn90-td1)
-	run ip -o link show master "$bridge"
+	run in_netns ip -o link show master "$bridge"
 	assert_equal "${#lines[@]}" 1 "a veth while it runs"
-	run iptables -t nat -S
+	run in_netns iptables -t nat -S
 	assert_contains "$output" "$id"
 	assert_contains "$(cat "$ROBBE_RUNROOT/networks/aardvark-dns/rn90-td")" "$id"
 	robbe rm -f rn90-td1 >/dev/null
 	assert_no_leftovers "$id" "$bridge" 10.90.13.0/24 rn90-td
-	run ip link show "$bridge"
+	run in_netns ip link show "$bridge"
 	[ "$status" -ne 0 ] || die "the bridge is still there after its last container"
 
 	# A container that ends by itself (conmon's cleanup tears down).
-	robbe run -d --name rn90-td2 --network rn90-td -p 19089:80 "$(IMG)" sleep 1 >/dev/null
+	robbe run -d --name rn90-td2 --network rn90-td -p ${P}89:80 "$(IMG)" sleep 1 >/dev/null
 	id=$(robbe inspect -f '{{.Id}}' rn90-td2)
 	wait_for 10 test ! -e "$ROBBE_RUNROOT/networks/$id.json"
 	assert_no_leftovers "$id" "$bridge" 10.90.13.0/24 rn90-td
@@ -517,7 +568,7 @@ sys.exit(1)'
 	assert_output "exited {} |"
 
 	# conmon killed, then the container dies: the next look cleans up.
-	robbe run -d --name rn90-td3 --network rn90-td -p 19090:80 "$(IMG)" sleep 1000 >/dev/null
+	robbe run -d --name rn90-td3 --network rn90-td -p ${P}90:80 "$(IMG)" sleep 1000 >/dev/null
 	id=$(robbe inspect -f '{{.Id}}' rn90-td3)
 	local conmon pid
 	conmon=$(cat "$ROBBE_RUNROOT/containers/$id/conmon.pid")

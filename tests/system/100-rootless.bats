@@ -387,3 +387,44 @@ host_addr() {
 	assert_equal "$a $b $c" "0 $(id -u "$single") 1" "the one mapping"
 	assert_equal "$(grep -c . <<<"$output")" 2 "a warning and one uid_map line"
 }
+
+@test "rootless: user networks live in one rootless-netns: names between containers, -p from the host" {
+	[ -x /usr/lib/podman/netavark ] || skip "netavark is not installed"
+	local run=$RL_DIR/u/xdg/robbe port slirp aardvark bridge
+	port=$(free_port)
+	run_ur robbe network create --subnet 10.91.7.0/24 rl-net
+	bridge=br-$(ur robbe network inspect -f '{{.Id}}' rl-net | cut -c1-12)
+	run_ur robbe run -d --name rl-web --network rl-net --network-alias rl-alias -p "$port:80" "$(IMG)" \
+		sh -c 'echo by-name > /tmp/index.html; exec httpd -f -p 80 -h /tmp'
+	# Another container reaches it by name and by alias through aardvark-dns.
+	run_ur robbe run --rm --network rl-net "$(IMG)" \
+		sh -c 'wget -qO- http://rl-web/; wget -qO- http://rl-alias/; ip -4 -o addr show eth0; cat /etc/resolv.conf'
+	assert_line 0 by-name
+	assert_line 1 by-name
+	assert_contains "$output" "inet 10.91.7.3/24"
+	assert_contains "$output" "nameserver 10.91.7.1"
+	# The host: the published port answers, and nothing of the network is
+	# the host's (the bridge is in the user's rootless-netns).
+	wait_for 10 curl -sf -o /dev/null "http://127.0.0.1:$port/" || die "nothing on port $port"
+	run curl -sf "http://127.0.0.1:$port/"
+	assert_output by-name
+	run ip link show "$bridge"
+	[ "$status" -ne 0 ] || die "$bridge is on the host"
+	run_ur robbe unshare nsenter --net="$run/networks/rootless-netns" ip -o link show "$bridge"
+	assert_contains "$output" "$bridge"
+	# Its helpers run as the user on the host, no privilege handed out.
+	slirp=$(cat "$run/networks/rootless-netns.pid")
+	aardvark=$(cat "$run/networks/aardvark-dns/aardvark.pid")
+	assert_equal "$(stat -c %u "/proc/$slirp")" "$RL_UID" "slirp4netns's owner"
+	assert_equal "$(stat -c %u "/proc/$aardvark")" "$RL_UID" "aardvark-dns's owner"
+	# The container goes, its port with it; the rootless-netns stays for
+	# the next one.
+	run_ur robbe rm -f rl-web
+	run curl -s -m 2 "http://127.0.0.1:$port/"
+	[ "$status" -ne 0 ] || die "port $port still answers"
+	kill -0 "$slirp" || die "the rootless-netns's slirp4netns stopped"
+	run_ur robbe run --rm --network rl-net "$(IMG)" ip -4 -o addr show eth0
+	assert_contains "$output" "inet 10.91.7.2/24"
+	assert_equal "$(cat "$run/networks/rootless-netns.pid")" "$slirp" "the same rootless-netns"
+	run_ur robbe network rm rl-net
+}

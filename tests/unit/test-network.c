@@ -520,6 +520,45 @@ static void check_store(void)
 	ok(network_remove(env, "alpha", &e) == 0, "remove alpha");
 }
 
+/* Rootless: the lock and the claims are the user's, under the runroot
+ * (the machine-wide directory is root's); the journal says whether a
+ * container has a namespace of robbe's (then no slirp4netns of its own). */
+static void check_rootless_state(const char *dir)
+{
+	cleanup_free char *run = xasprintf("%s/rl-run", dir);
+	cleanup_free char *claim = xasprintf("%s/network-global/claims/br-rltest/10.90.1.2", run);
+	cleanup_free char *lockfile = xasprintf("%s/network-global/netavark.lock", run);
+	struct robbe_paths rp = { .root = (char *) dir, .runroot = run, .rootless = true };
+	struct container_env renv = { .paths = &rp };
+	cleanup_cjson cJSON *j = cJSON_CreateObject();
+	robbe_error *e = NULL;
+	struct net_addr a;
+	int fd = -1;
+
+	ok(net_rootless(&renv), "a rootless environment");
+	ok(net_global_lock(&renv, &fd, &e) == 0 && fd >= 0, "the lock");
+	ok(access(lockfile, F_OK) == 0, "the lock file is under the runroot");
+	ok(net_claim(&renv, "br-rltest", "10.90.1.2", dir, &e) == 0, "claim an address");
+	ok(access(claim, F_OK) == 0, "the claim is under the runroot");
+	ok(access("/run/robbe-network/claims/br-rltest", F_OK) < 0, "and not the machine's");
+	net_addr_parse("10.90.1.2", &a);
+	ok(!net_claim_free(&renv, "br-rltest", &a, "/elsewhere"), "taken for another namespace");
+	ok(net_claim_free(&renv, "br-rltest", &a, dir), "free for its holder");
+	net_unclaim(&renv, "br-rltest", "10.90.1.2", dir);
+	ok(net_claim_free(&renv, "br-rltest", &a, "/elsewhere"), "free once released");
+	if (fd >= 0)
+		close(fd);
+
+	ok(!network_has_netns(&renv, "c1"), "no journal, no namespace");
+	cJSON_AddStringToObject(j, "Netns", "/x/netns/robbe-c1");
+	cJSON_AddArrayToObject(j, "Networks");
+	ok(net_journal_write(&renv, "c1", j, &e) == 0, "a journal");
+	ok(network_has_netns(&renv, "c1"), "then a namespace of robbe's");
+	net_journal_remove(&renv, "c1");
+	ok(!network_has_netns(&renv, "c1"), "gone with its journal");
+	robbe_error_free(e);
+}
+
 int main(void)
 {
 	robbe_error *e = NULL;
@@ -540,6 +579,7 @@ int main(void)
 	if (store_open(&paths, &st, &e) < 0)
 		bail("store_open", e);
 	check_store();
+	check_rootless_state(tmpl);
 	store_close(st);
 	paths_release(&paths);
 	{
