@@ -704,11 +704,24 @@ static char *ps_image(struct store *s, const struct store_container *c, const ch
 	if (!typed || !*typed)
 		typed = c->image_id ? c->image_id : "";
 	if (c->image_id && strcmp(typed, c->image_id) != 0) {
-		cleanup_store_image struct store_image *img = NULL;
-		if (image_resolve(s, typed, &img, &e) < 0 || strcmp(img->id, c->image_id) != 0)
+		/* Does the name still point at the container's image?  Asked
+		 * once per name and image: most containers share a few. */
+		static char *memo_typed, *memo_id;
+		static bool memo_same;
+
+		if (!memo_typed || strcmp(memo_typed, typed) || strcmp(memo_id, c->image_id)) {
+			cleanup_store_image struct store_image *img = NULL;
+
+			free(memo_typed);
+			free(memo_id);
+			memo_typed = xstrdup(typed);
+			memo_id = xstrdup(c->image_id);
+			memo_same = image_resolve(s, typed, &img, &e) == 0 && strcmp(img->id, c->image_id) == 0;
+			robbe_error_free(e);
+			e = NULL;
+		}
+		if (!memo_same)
 			typed = c->image_id;
-		robbe_error_free(e);
-		e = NULL;
 	}
 	image = xstrdup(typed);
 	if (!*image)
@@ -1006,6 +1019,7 @@ int cmd_container_ls(struct cli_ctx *ctx, robbe_error **err)
 	cleanup_cjson cJSON *headers = ps_headers();
 	__attribute__((cleanup(ps_query_release))) struct ps_query q = { 0 };
 	__attribute__((cleanup(cleanup_formatterp))) struct formatter *f = NULL;
+	__attribute__((cleanup(network_settings_cache_release))) struct network_settings_cache netcache = { 0 };
 	struct ps_method_ctx mctx = { 0 };
 	struct tmpl_options topts = { .missing = TMPL_MISSING_DEFAULT, .method = ps_method, .method_ud = &mctx };
 	struct ps_row_opts ro = { .trunc = !opts_bool(o, "no-trunc") };
@@ -1034,7 +1048,8 @@ int cmd_container_ls(struct cli_ctx *ctx, robbe_error **err)
 	ctrcmd_filters_parse(opts_list(o, "filter"), &q.f);
 	if (cli_container_env(ctx, &env, err) < 0)
 		return -1;
-	if (ps_fold_filters(env, &q, err) < 0 || container_list(env, &list, err) < 0)
+	if (ps_fold_filters(env, &q, err) < 0 || container_list(env, &list, err) < 0 ||
+	    network_settings_cache_load(env->store, &netcache, err) < 0)
 		return cli_daemon_error(err);
 
 	format = ps_format(user_format, quiet, q.size);
@@ -1052,7 +1067,7 @@ int cmd_container_ls(struct cli_ctx *ctx, robbe_error **err)
 		/* Networks and ports as they are now (the attachments), for
 		 * the PORTS and NETWORKS columns and the network, publish and
 		 * expose filters. */
-		if (network_settings_json(env->store, list[i], config, &ns, err) < 0)
+		if (network_settings_json_cached(env->store, &netcache, list[i], config, &ns, err) < 0)
 			return cli_daemon_error(err);
 		cJSON_DeleteItemFromObjectCaseSensitive(config, "NetworkSettings");
 		cJSON_AddItemToObject(config, "NetworkSettings", ns);

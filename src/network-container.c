@@ -1181,10 +1181,71 @@ static cJSON *endpoint_settings(const struct store_container *c, const cJSON *co
 	return ep;
 }
 
+int network_settings_cache_load(struct store *s, struct network_settings_cache *cache, robbe_error **err)
+{
+	cache->atts = NULL;
+	cache->nets = NULL;
+	if (store_network_attachments(s, NULL, NULL, &cache->atts, err) < 0 ||
+	    store_network_list(s, &cache->nets, err) < 0) {
+		network_settings_cache_release(cache);
+		return -1;
+	}
+	return 0;
+}
+
+void network_settings_cache_release(struct network_settings_cache *cache)
+{
+	store_network_attachment_list_free(cache->atts);
+	store_network_list_free(cache->nets);
+	cache->atts = NULL;
+	cache->nets = NULL;
+}
+
+/* The container's attachments in the cache (sorted by container id): a
+ * borrowed, NULL-terminated run of it, copied into a fresh array. */
+static struct store_network_attachment **cached_attachments(const struct network_settings_cache *cache,
+							    const char *id)
+{
+	size_t n = 0, lo = 0, hi = 0, k = 0;
+	struct store_network_attachment **v;
+
+	while (cache->atts[n])
+		n++;
+	hi = n;
+	while (lo < hi) {	/* the first with container_id >= id */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(cache->atts[mid]->container_id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < n && !strcmp(cache->atts[i]->container_id, id); i++)
+		k++;
+	v = xcalloc(k + 1, sizeof(*v));
+	memcpy(v, cache->atts + lo, k * sizeof(*v));
+	return v;
+}
+
+static const struct store_network *cached_network(const struct network_settings_cache *cache, const char *id)
+{
+	for (size_t i = 0; cache->nets[i]; i++)
+		if (!strcmp(cache->nets[i]->id, id))
+			return cache->nets[i];
+	return NULL;
+}
+
 int network_settings_json(struct store *s, const struct store_container *c, const cJSON *config, cJSON **out,
 			  robbe_error **err)
 {
-	cleanup_store_network_attachment_list struct store_network_attachment **atts = NULL;
+	return network_settings_json_cached(s, NULL, c, config, out, err);
+}
+
+int network_settings_json_cached(struct store *s, const struct network_settings_cache *cache,
+				 const struct store_container *c, const cJSON *config, cJSON **out, robbe_error **err)
+{
+	cleanup_store_network_attachment_list struct store_network_attachment **owned = NULL;
+	cleanup_free struct store_network_attachment **borrowed = NULL;
+	struct store_network_attachment **atts;
 	cleanup_cjson cJSON *st = container_state_extra(c);
 	const cJSON *sandbox = cJSON_GetObjectItemCaseSensitive(st, "Network");
 	bool running = c->state == STORE_STATE_RUNNING || c->state == STORE_STATE_PAUSED;
@@ -1193,19 +1254,29 @@ int network_settings_json(struct store *s, const struct store_container *c, cons
 	const cJSON *bridge_ep = NULL;
 
 	*out = NULL;
-	if (store_network_attachments(s, c->id, NULL, &atts, err) < 0) {
-		cJSON_Delete(ns);
-		return -1;
+	if (cache) {
+		atts = borrowed = cached_attachments(cache, c->id);
+	} else {
+		if (store_network_attachments(s, c->id, NULL, &owned, err) < 0) {
+			cJSON_Delete(ns);
+			return -1;
+		}
+		atts = owned;
 	}
 	nets = cJSON_CreateObject();
 	for (size_t i = 0; atts[i]; i++) {
-		cleanup_store_network struct store_network *n = NULL;
+		cleanup_store_network struct store_network *fetched = NULL;
 		cleanup_error robbe_error *e = NULL;
 		cleanup_cjson cJSON *j = parse_obj(atts[i]->json);
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(j, "Active");
+		const struct store_network *n;
 		cJSON *ep;
 
-		if (store_network_get(s, atts[i]->network_id, &n, &e) < 0)
+		if (cache)
+			n = cached_network(cache, atts[i]->network_id);
+		else
+			n = store_network_get(s, atts[i]->network_id, &fetched, &e) < 0 ? NULL : fetched;
+		if (!n)
 			continue;
 		ep = endpoint_settings(c, config, n, j, running);
 		cJSON_AddItemToObject(nets, n->name, ep);

@@ -172,4 +172,16 @@ int network_disconnect(struct container_env *env, const char *net_ref, const cha
 int network_settings_json(struct store *s, const struct store_container *c, const cJSON *config, cJSON **out,
 			  robbe_error **err);
 
+/* Every attachment and network read once, for network_settings_json over
+ * many containers (ps). */
+struct network_settings_cache {
+	struct store_network_attachment **atts;	/* by container id */
+	struct store_network **nets;
+};
+int network_settings_cache_load(struct store *s, struct network_settings_cache *cache, robbe_error **err);
+void network_settings_cache_release(struct network_settings_cache *cache);
+/* network_settings_json from the cache (NULL: from the store). */
+int network_settings_json_cached(struct store *s, const struct network_settings_cache *cache,
+				 const struct store_container *c, const cJSON *config, cJSON **out, robbe_error **err);
+
 #endif
