@@ -377,7 +377,7 @@ bool ctrcmd_filters_match_labels(const struct ctrcmd_filters *f, const char *key
 
 /* filters.Args.Match: true when key is unused, or some value equals
  * source or matches it as an (unanchored) regular expression. */
-static bool filter_match(const struct ctrcmd_filters *f, const char *key, const char *source)
+bool ctrcmd_filters_match(const struct ctrcmd_filters *f, const char *key, const char *source)
 {
 	bool used = false;
 
@@ -400,7 +400,7 @@ static bool filter_match(const struct ctrcmd_filters *f, const char *key, const 
 	return !used;
 }
 
-static bool filter_exact(const struct ctrcmd_filters *f, const char *key, const char *source)
+bool ctrcmd_filters_exact(const struct ctrcmd_filters *f, const char *key, const char *source)
 {
 	bool used = false;
 
@@ -646,9 +646,9 @@ static enum ps_verdict ps_include(struct ps_query *q, const struct store_contain
 		return PS_STOP;
 	if (!running && !q->all && q->limit <= 0)
 		return PS_EXCLUDE;
-	if (!filter_match(&q->f, "name", slashed) && !filter_match(&q->f, "name", c->name))
+	if (!ctrcmd_filters_match(&q->f, "name", slashed) && !ctrcmd_filters_match(&q->f, "name", c->name))
 		return PS_EXCLUDE;
-	if (!filter_match(&q->f, "id", c->id))
+	if (!ctrcmd_filters_match(&q->f, "id", c->id))
 		return PS_EXCLUDE;
 	if (q->is_task_filter && q->is_task)
 		return PS_EXCLUDE;	/* robbe runs no swarm tasks */
@@ -657,7 +657,7 @@ static enum ps_verdict ps_include(struct ps_query *q, const struct store_contain
 	for (char *p = isolation; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char) (*p - 'A' + 'a');
-	if (!filter_match(&q->f, "isolation", isolation))
+	if (!ctrcmd_filters_match(&q->f, "isolation", isolation))
 		return PS_EXCLUDE;
 	if (q->limit > 0 && (int64_t) shown == q->limit)
 		return PS_STOP;
@@ -669,10 +669,10 @@ static enum ps_verdict ps_include(struct ps_query *q, const struct store_contain
 		if (!ok)
 			return PS_EXCLUDE;
 	}
-	if (!filter_match(&q->f, "status", container_status_word(c->state)))
+	if (!ctrcmd_filters_match(&q->f, "status", container_status_word(c->state)))
 		return PS_EXCLUDE;
 	health = health_word(c);
-	if (!filter_exact(&q->f, "health", !health ? "none" : str_has_prefix(health, "health: ") ? health + 8 : health))
+	if (!ctrcmd_filters_exact(&q->f, "health", !health ? "none" : str_has_prefix(health, "health: ") ? health + 8 : health))
 		return PS_EXCLUDE;
 	if (!mounts_match(&q->f, cJSON_GetObjectItemCaseSensitive(config, "Mounts")))
 		return PS_EXCLUDE;

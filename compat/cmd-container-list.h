@@ -49,6 +49,11 @@ void ctrcmd_filters_release(struct ctrcmd_filters *f);
 /* Docker's "invalid filter 'x'" for a key outside accepted (NULL-terminated). */
 int ctrcmd_filters_check(const struct ctrcmd_filters *f, const char *const *accepted, robbe_error **err);
 bool ctrcmd_filters_has(const struct ctrcmd_filters *f, const char *key);
+/* Docker's filters.Args.Match: true when key is not used, or one of its
+ * values equals source or matches it as an (unanchored) regular
+ * expression.  _exact: equality only (filters.Args.ExactMatch). */
+bool ctrcmd_filters_match(const struct ctrcmd_filters *f, const char *key, const char *source);
+bool ctrcmd_filters_exact(const struct ctrcmd_filters *f, const char *key, const char *source);
 /* filters.Args.MatchKVList over the container's Config.Labels: every
  * "k" or "k=v" value of key must hold.  True when key is not used. */
 bool ctrcmd_filters_match_labels(const struct ctrcmd_filters *f, const char *key, const cJSON *labels);

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <regex.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -117,44 +116,6 @@ int cmd_network_inspect(struct cli_ctx *ctx, robbe_error **err)
 #define HEADER_MARK "\x01header"
 
 static const char *const ls_filter_keys[] = { "dangling", "driver", "id", "label", "name", "scope", "type", NULL };
-
-/* filters.Args.Match: the value equals, or matches as a regular expression. */
-static bool filter_match(const struct ctrcmd_filters *f, const char *key, const char *source)
-{
-	bool used = false;
-
-	for (size_t i = 0; i < f->n; i++) {
-		regex_t re;
-		bool hit;
-
-		if (strcmp(f->v[i].key, key))
-			continue;
-		used = true;
-		if (!strcmp(f->v[i].value, source))
-			return true;
-		if (regcomp(&re, f->v[i].value, REG_EXTENDED | REG_NOSUB) != 0)
-			continue;
-		hit = regexec(&re, source, 0, NULL, 0) == 0;
-		regfree(&re);
-		if (hit)
-			return true;
-	}
-	return !used;
-}
-
-static bool filter_exact(const struct ctrcmd_filters *f, const char *key, const char *source)
-{
-	bool used = false;
-
-	for (size_t i = 0; i < f->n; i++) {
-		if (strcmp(f->v[i].key, key))
-			continue;
-		used = true;
-		if (!strcmp(f->v[i].value, source))
-			return true;
-	}
-	return !used;
-}
 
 /* Go's time.Time.String() in the local zone: "2024-05-01 12:34:56.123 +0200 CEST". */
 static char *go_time_string(int64_t ns)
@@ -348,13 +309,13 @@ int cmd_network_ls(struct cli_ctx *ctx, robbe_error **err)
 	for (size_t i = 0; i < n; i++) {
 		struct ls_item it = { list[i], network_config(list[i]), false };
 		bool predefined = network_is_predefined(it.n->name);
-		bool keep = filter_exact(&f, "driver", it.n->driver ? it.n->driver : "") &&
-			    filter_match(&f, "name", it.n->name) && filter_match(&f, "id", it.n->id) &&
+		bool keep = ctrcmd_filters_exact(&f, "driver", it.n->driver ? it.n->driver : "") &&
+			    ctrcmd_filters_match(&f, "name", it.n->name) && ctrcmd_filters_match(&f, "id", it.n->id) &&
 			    ctrcmd_filters_match_labels(&f, "label", network_labels(it.config)) &&
-			    filter_exact(&f, "scope", "local");
+			    ctrcmd_filters_exact(&f, "scope", "local");
 
 		if (keep && ctrcmd_filters_has(&f, "type"))
-			keep = filter_exact(&f, "type", predefined ? "builtin" : "custom");
+			keep = ctrcmd_filters_exact(&f, "type", predefined ? "builtin" : "custom");
 		if (keep && dangling != -1) {
 			if (network_in_use(env, it.n, &it.used, err) < 0) {
 				cJSON_Delete(it.config);
