@@ -14,5 +14,5 @@ dist-hook: dist-system-tests
 dist-system-tests:
 	$(MKDIR_P) '$(distdir)/tests/system'
 	cp -p $(srcdir)/tests/system/*.bats $(srcdir)/tests/system/*.bash \
-		$(srcdir)/tests/system/run.sh $(srcdir)/tests/system/run-rootless.sh '$(distdir)/tests/system/'
+		$(srcdir)/tests/system/*.py $(srcdir)/tests/system/run.sh $(srcdir)/tests/system/run-rootless.sh '$(distdir)/tests/system/'
 .PHONY: dist-system-tests
