@@ -59,8 +59,6 @@ int cp_open_parent(const struct cp_root *r, const char *path, unsigned flags, co
  * Docker's FollowSymlinkInScope answers.  Userspace walk only. */
 int cp_resolve_path(const struct cp_root *r, const char *path, unsigned flags, char **out);
 
-/* Tests: whether openat2(RESOLVE_IN_ROOT) is used where allowed. */
-bool cp_openat2_works(void);
 
 /* ---- paths ---------------------------------------------------------------- */
 

@@ -155,54 +155,20 @@ const char *cp_go_strerror(int errnum, char *buf, size_t len)
 
 /* ---- openat2 ------------------------------------------------------------------ */
 
-bool cp_openat2_works(void)
-{
-#ifdef SYS_openat2
-	static int cached = -1;
-
-	if (cached < 0) {
-		struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-					.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-		int fd = (int) syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
-		cached = fd >= 0;
-		if (fd >= 0)
-			close(fd);
-	}
-	return cached;
-#else
-	return false;
-#endif
-}
-
 /* -ENOSYS when openat2 cannot answer (absent, or asked not to be used). */
 static int open_dir_openat2(const struct cp_root *r, const char *path, unsigned flags)
 {
-#ifdef SYS_openat2
-	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-		.resolve = (flags & CP_RES_NOLINKS) ? RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS
-						    : RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-
-	if (r->no_openat2 || !cp_openat2_works())
+	if (r->no_openat2)
 		return -ENOSYS;
 	while (*path == '/')
 		path++;
 	if (!*path)
 		path = ".";
-	/* EAGAIN: a rename raced with a ".." in the lookup; the kernel asks
-	 * us to try again rather than risk a wrong answer. */
-	for (int attempt = 0; attempt < 32; attempt++) {
-		long fd = syscall(SYS_openat2, r->fd, path, &how, sizeof(how));
-		if (fd >= 0)
-			return (int) fd;
-		if (errno != EAGAIN)
-			return errno == E2BIG || errno == EINVAL ? -ENOSYS : -errno;
-	}
-	return -EAGAIN;
+#ifdef SYS_openat2
+	return openat2_in(r->fd, path, O_RDONLY | O_DIRECTORY,
+			  (flags & CP_RES_NOLINKS) ? RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS
+						   : RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 #else
-	(void) r;
-	(void) path;
 	(void) flags;
 	return -ENOSYS;
 #endif

@@ -29,20 +29,7 @@ UNITTEST bool spec_test_no_openat2;
 
 static int path_fd_in_root_openat2(int rootfd, const char *path, int flags)
 {
-	struct open_how how = {
-		.flags = (uint64_t) flags | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-
-	for (int attempt = 0; attempt < 16; attempt++) {
-		long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-		if (fd >= 0)
-			return (int) fd;
-		/* EAGAIN: a rename raced with the lookup; try again. */
-		if (errno != EAGAIN)
-			return -errno;
-	}
-	return -EAGAIN;
+	return openat2_in(rootfd, path, (uint64_t) flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 /* Where openat2 is missing: walk one component at a time and refuse every

@@ -292,25 +292,6 @@ struct extractor {
 	size_t n_dirs, alloc_dirs, dir_bytes;
 };
 
-static bool openat2_works(void)
-{
-#ifdef SYS_openat2
-	static int cached = -1;
-
-	if (cached < 0) {
-		struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-					.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
-		int fd = (int) syscall(SYS_openat2, AT_FDCWD, ".", &how, sizeof(how));
-		cached = fd >= 0;
-		if (fd >= 0)
-			close(fd);
-	}
-	return cached;
-#else
-	return false;
-#endif
-}
-
 static int dup_fd(int fd, robbe_error **err)
 {
 	int r = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -335,21 +316,18 @@ static int open_dir(struct extractor *x, const char *dir, bool create, int *out,
 	if (x->use_openat2) {
 		/* One syscall for the common case of an existing parent; the
 		 * kernel refuses any symlink and anything leaving the root. */
-		struct open_how how = {
-			.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-		};
-		fd = (int) syscall(SYS_openat2, x->root_fd, dir, &how, sizeof(how));
+		fd = openat2_in(x->root_fd, dir, O_RDONLY | O_DIRECTORY,
+				RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
 		if (fd >= 0) {
 			*out = fd;
 			return 0;
 		}
-		if (errno == ELOOP || errno == ENOTDIR)
+		if (fd == -ELOOP || fd == -ENOTDIR)
 			return robbe_error_set(err, 0, "\"%.200s\" is a symbolic link or not a directory", dir);
-		if (errno == EXDEV)
+		if (fd == -EXDEV)
 			return robbe_error_set(err, 0, "\"%.200s\" leaves the layer directory", dir);
-		if (errno != ENOENT && errno != EAGAIN)
-			return robbe_error_errno(err, errno, "open \"%.200s\"", dir);
+		if (fd != -ENOENT && fd != -EAGAIN && fd != -ENOSYS)
+			return robbe_error_errno(err, -fd, "open \"%.200s\"", dir);
 		/* Missing components: the walk below creates them. */
 	}
 #endif
@@ -789,7 +767,7 @@ int tar_extract_layer(int in_fd, int dest_fd, const struct tar_extract_opts *opt
 	x.opaque_xattr = opts->opaque_xattr ? opts->opaque_xattr
 			 : rootless_in_userns() ? ROOTLESS_OPAQUE_XATTR
 						: DEFAULT_OPAQUE_XATTR;
-	x.use_openat2 = !opts->no_openat2 && openat2_works();
+	x.use_openat2 = !opts->no_openat2 && openat2_available();
 	r = decoder_open(in_fd, opts->max_stream ? opts->max_stream : TAR_MAX_STREAM, &d, err);
 	if (r == 0)
 		r = extract_all(&x, d, opts->max_entries ? opts->max_entries : TAR_MAX_ENTRIES, &entries, err);

@@ -5,6 +5,10 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#ifdef SYS_openat2
+#include <linux/openat2.h>
+#endif
 
 #include "util.h"
 
@@ -471,4 +475,49 @@ void sbuf_add_go_quoted(struct sbuf *sb, const char *s)
 int write_file_replace(const char *path, const void *data, size_t len, int mode, robbe_error **err)
 {
 	return write_file_renamed(path, data, len, mode, false, err);
+}
+
+bool openat2_available(void)
+{
+#ifdef SYS_openat2
+	static int cached = -1;
+
+	if (cached < 0) {
+		struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+					.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+		int fd = (int) syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+		cached = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	return cached;
+#else
+	return false;
+#endif
+}
+
+int openat2_in(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
+{
+#ifdef SYS_openat2
+	struct open_how how = { .flags = flags | O_CLOEXEC, .resolve = resolve };
+
+	if (!openat2_available())
+		return -ENOSYS;
+	/* EAGAIN: a rename raced with a ".." in the lookup; the kernel asks
+	 * us to try again rather than risk a wrong answer. */
+	for (int attempt = 0; attempt < 32; attempt++) {
+		long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+		if (fd >= 0)
+			return (int) fd;
+		if (errno != EAGAIN)
+			return errno == E2BIG || errno == EINVAL || errno == ENOSYS ? -ENOSYS : -errno;
+	}
+	return -EAGAIN;
+#else
+	(void) dirfd;
+	(void) path;
+	(void) flags;
+	(void) resolve;
+	return -ENOSYS;
+#endif
 }

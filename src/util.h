@@ -180,4 +180,12 @@ void sbuf_add_go_quoted(struct sbuf *sb, const char *s);
  * comes with a later commit on the same file system. */
 int write_file_replace(const char *path, const void *data, size_t len, int mode, robbe_error **err);
 
+/* openat2(2), where the kernel has it (Linux 5.6): open path below dirfd
+ * with open flags and RESOLVE_* bits, asking again while a concurrent
+ * rename makes the kernel answer EAGAIN.  The descriptor, or -errno;
+ * -ENOSYS when there is no openat2 or it does not take these bits, so the
+ * caller walks the path itself. */
+int openat2_in(int dirfd, const char *path, uint64_t flags, uint64_t resolve);
+bool openat2_available(void);
+
 #endif

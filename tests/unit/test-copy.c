@@ -761,7 +761,7 @@ int main(void)
 	test_paths();
 	for (int pass = 0; pass < 2; pass++) {
 		no_openat2 = pass == 1;
-		mode_name = no_openat2 ? "walk" : (cp_openat2_works() ? "openat2" : "walk (no openat2)");
+		mode_name = no_openat2 ? "walk" : (openat2_available() ? "openat2" : "walk (no openat2)");
 		make_root();
 		test_resolver();
 		test_from_container();
