@@ -240,6 +240,16 @@ static void read_memory(pid_t pid, struct container_stats *st)
 	st->mem_limit = limit == 0 || (host > 0 && limit > host) ? host : limit;
 }
 
+/* The container's cgroup v2 directory (the v1 controller was not there),
+ * or NULL. */
+static char *unified_dir(pid_t pid)
+{
+	cleanup_error robbe_error *e = NULL;
+	char *dir = NULL;
+
+	return cgroup_dir_of(pid, NULL, &dir, &e) < 0 ? NULL : dir;
+}
+
 static void read_cpu(pid_t pid, struct container_stats *st)
 {
 	cleanup_free char *dir = NULL, *stat = NULL;
@@ -250,13 +260,9 @@ static void read_cpu(pid_t pid, struct container_stats *st)
 		return;
 	}
 	robbe_error_free(e);
-	e = NULL;
 	free(dir);
-	dir = NULL;
-	if (cgroup_dir_of(pid, NULL, &dir, &e) < 0) {
-		robbe_error_free(e);
+	if (!(dir = unified_dir(pid)))
 		return;
-	}
 	stat = read_small(dir, "cpu.stat");
 	if (stat)
 		st->cpu_total = stat_value(stat, "usage_usec") * 1000;
@@ -286,13 +292,9 @@ static void read_blkio(pid_t pid, struct container_stats *st)
 		return;
 	}
 	robbe_error_free(e);
-	e = NULL;
 	free(dir);
-	dir = NULL;
-	if (cgroup_dir_of(pid, NULL, &dir, &e) < 0) {
-		robbe_error_free(e);
+	if (!(dir = unified_dir(pid)))
 		return;
-	}
 	text = read_small(dir, "io.stat");
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
 		const char *r = strstr(line, " rbytes="), *w = strstr(line, " wbytes=");
