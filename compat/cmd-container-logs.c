@@ -166,19 +166,9 @@ struct logs_out {
 	int out_fd, err_fd;
 };
 
-static int write_all(int fd, const char *p, size_t n, robbe_error **err)
+static int write_out(int fd, const char *p, size_t n, robbe_error **err)
 {
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return robbe_error_errno(err, errno, "writing logs");
-		}
-		p += w;
-		n -= (size_t) w;
-	}
-	return 0;
+	return write_all(fd, p, n) < 0 ? robbe_error_errno(err, errno, "writing logs") : 0;
 }
 
 static int logs_line(void *data, enum log_stream stream, int64_t time, const char *text, size_t len,
@@ -198,7 +188,7 @@ static int logs_line(void *data, enum log_stream stream, int64_t time, const cha
 	if (o->details)
 		sbuf_addc(&sb, ' ');
 	sbuf_add(&sb, text, len);
-	r = write_all(fd, sbuf_str(&sb), sb.len, err);
+	r = write_out(fd, sbuf_str(&sb), sb.len, err);
 	sbuf_release(&sb);
 	if (r < 0 && (*err)->errnum == EPIPE) {
 		/* the reader went away: stop quietly, as `logs | head` expects */

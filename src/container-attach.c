@@ -159,22 +159,6 @@ int container_resize(const struct container_env *env, const struct store_contain
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *buf = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t) n;
-	}
-	return 0;
-}
-
 /* One packet to the container's stdin; false once conmon stopped taking it. */
 static bool send_input(int fd, const unsigned char *buf, size_t len)
 {

@@ -60,22 +60,6 @@ static void xattrs_release(struct cp_xattr *x, size_t n)
 	free(x);
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t) n;
-	}
-	return 0;
-}
-
 static uint64_t tar_size_of(const struct cp_entry *e)
 {
 	uint64_t n = TAR_BLOCK;

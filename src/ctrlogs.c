@@ -622,20 +622,6 @@ struct copy_target {
 	bool timestamps;
 };
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t) w;
-	}
-	return 0;
-}
-
 static int copy_line(void *data, enum log_stream stream, int64_t time, const char *text, size_t len,
 		     robbe_error **err)
 {

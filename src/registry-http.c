@@ -173,22 +173,6 @@ static size_t header_cb(char *buf, size_t size, size_t nmemb, void *ud)
 	return len;
 }
 
-static bool write_all(int fd, const char *p, size_t n, int *errnum)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			*errnum = errno;
-			return false;
-		}
-		p += w;
-		n -= (size_t) w;
-	}
-	return true;
-}
-
 static size_t write_cb(char *buf, size_t size, size_t nmemb, void *ud)
 {
 	struct http_xfer *x = ud;
@@ -212,7 +196,8 @@ static size_t write_cb(char *buf, size_t size, size_t nmemb, void *ud)
 			return 0;
 		}
 		x->wrote = true;
-		if (!write_all(x->out_fd, buf, n, &x->write_errno))
+		x->write_errno = -write_all(x->out_fd, buf, n);
+		if (x->write_errno)
 			return 0;
 	} else {
 		if (x->body.len + n > x->body_max) {

@@ -62,22 +62,6 @@ void tar_write_result_release(struct tar_write_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t) n;
-	}
-	return 0;
-}
-
 /* Final output (compressed or not): hash, count, write. */
 static la_ssize_t out_cb(struct archive *a, void *data, const void *buf, size_t n)
 {

@@ -197,22 +197,6 @@ static int decoder_drain(struct decoder *d, robbe_error **err)
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		len -= (size_t) w;
-	}
-	return 0;
-}
-
 int tar_decompress(int in_fd, int out_fd, uint64_t max, char **digest_out, uint64_t *size_out, robbe_error **err)
 {
 	cleanup_decoder struct decoder *d = NULL;

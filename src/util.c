@@ -521,3 +521,19 @@ int openat2_in(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
 	return -ENOSYS;
 #endif
 }
+
+int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t) n;
+	}
+	return 0;
+}

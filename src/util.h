@@ -180,6 +180,10 @@ void sbuf_add_go_quoted(struct sbuf *sb, const char *s);
  * comes with a later commit on the same file system. */
 int write_file_replace(const char *path, const void *data, size_t len, int mode, robbe_error **err);
 
+/* Write all of data, going on after short writes and EINTR: 0, or
+ * -errno (errno set too). */
+int write_all(int fd, const void *data, size_t len);
+
 /* openat2(2), where the kernel has it (Linux 5.6): open path below dirfd
  * with open flags and RESOLVE_* bits, asking again while a concurrent
  * rename makes the kernel answer EAGAIN.  The descriptor, or -errno;

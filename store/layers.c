@@ -135,22 +135,6 @@ const char *layer_store_overlay_dir(const struct layer_store *s)
 	return s->overlay_dir;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t) n;
-	}
-	return 0;
-}
-
 /* Create a fresh file or directory named <prefix><random> under dirfd and
  * lock it.  Cleanup may open and lock the new name in the instant between
  * creating and locking it and then delete it, so after locking we check the
