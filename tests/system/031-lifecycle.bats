@@ -66,7 +66,8 @@ state_is() {
 }
 
 @test "stop: SIGTERM first; -t 1 on a container ignoring it ends in SIGKILL, 137" {
-	run_robbe run -d --name st1 "$(IMG)" sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
+	run_robbe run -d --name st1 "$(IMG)" sh -c 'trap "exit 0" TERM; echo ready; while :; do sleep 0.1; done'
+	wait_ready st1
 	start=$SECONDS
 	run_robbe stop st1
 	assert_output st1
@@ -88,11 +89,13 @@ state_is() {
 }
 
 @test "stop -s and --stop-signal choose the signal" {
-	run_robbe run -d --name sg1 "$(IMG)" sh -c 'trap "exit 11" USR1; trap "exit 12" TERM; while :; do sleep 0.1; done'
+	run_robbe run -d --name sg1 "$(IMG)" sh -c 'trap "exit 11" USR1; trap "exit 12" TERM; echo ready; while :; do sleep 0.1; done'
+	wait_ready sg1
 	run_robbe stop -s USR1 sg1
 	run_robbe wait sg1
 	assert_output 11
-	run_robbe run -d --name sg2 --stop-signal USR1 "$(IMG)" sh -c 'trap "exit 11" USR1; trap "exit 12" TERM; while :; do sleep 0.1; done'
+	run_robbe run -d --name sg2 --stop-signal USR1 "$(IMG)" sh -c 'trap "exit 11" USR1; trap "exit 12" TERM; echo ready; while :; do sleep 0.1; done'
+	wait_ready sg2
 	run_robbe stop sg2
 	run_robbe wait sg2
 	assert_output 11
@@ -102,14 +105,20 @@ state_is() {
 }
 
 @test "kill: SIGKILL by default, -s for others; not running is an error" {
-	run_robbe run -d --name k1 "$(IMG)" sh -c 'trap "echo usr2" USR2; trap "exit 3" HUP; while :; do sleep 0.1; done'
+	# The shell must have set its traps before a signal comes, and must
+	# have run the USR2 one before HUP arrives (pending together, the
+	# shell may take HUP first).
+	run_robbe run -d --name k1 "$(IMG)" sh -c 'trap "echo usr2" USR2; trap "exit 3" HUP; echo ready; while :; do sleep 0.1; done'
+	wait_ready k1
 	run_robbe kill -s USR2 k1
 	assert_output k1
+	wait_for 20 sh -c 'robbe logs k1 | grep -q usr2' || die "the USR2 trap never ran"
 	run_robbe kill --signal SIGHUP k1
 	run_robbe wait k1
 	assert_output 3
 	run_robbe logs k1
-	assert_output usr2
+	assert_output "ready
+usr2"
 	run_robbe 1 kill k1
 	assert_output "Error response from daemon: cannot kill container: k1: container $(robbe container inspect --format '{{.Id}}' k1) is not running"
 	run_robbe run -d --name k2 "$(IMG)" sleep 100

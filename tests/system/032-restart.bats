@@ -81,7 +81,8 @@ inspect_is() {
 }
 
 @test "kill: a non-fatal signal keeps the policy, SIGKILL suspends it" {
-	run_robbe run -d --name ka --restart always "$(IMG)" sh -c 'trap "exit 1" USR1; while :; do sleep 0.1; done'
+	run_robbe run -d --name ka --restart always "$(IMG)" sh -c 'trap "exit 1" USR1; echo ready; while :; do sleep 0.1; done'
+	wait_ready ka
 	run_robbe kill -s USR1 ka
 	wait_for 10 bash -c '[ "$(robbe container inspect --format "{{.RestartCount}}" ka)" -ge 1 ]' || die "not restarted"
 	wait_for 10 inspect_is ka '{{.State.Status}}' running

@@ -60,7 +60,7 @@ cgroup_file() {
 
 @test "top: ps options, one row per container process" {
 	robbe run -d --name tp2 "$(IMG)" sh -c 'sleep 1000 & sleep 1000 & wait' >/dev/null
-	sleep 0.5
+	wait_for 20 sh -c '[ "$(robbe top tp2 -o pid | wc -l)" -eq 4 ]' || die "the two sleeps never started"
 	local pid
 	pid=$(robbe container inspect -f '{{.State.Pid}}' tp2)
 	run_robbe top tp2 -o pid,comm

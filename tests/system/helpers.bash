@@ -83,6 +83,12 @@ wait_for() {
 	return 1
 }
 
+# wait_ready NAME: wait until container NAME's log has a line "ready"
+# (what a test's shell prints once its traps are set).
+wait_ready() {
+	wait_for 20 sh -c "robbe logs '$1' 2>&1 | grep -qx ready" || die "$1 never printed ready"
+}
+
 # For teardown_file: kill and remove every container of this file's store
 # (bats removes the directory their root file systems are mounted in), then
 # let conmon's cleanups finish what `run --rm` left them (unmount, runtime
