@@ -288,8 +288,8 @@ static int plan_network(struct container_env *env, const struct container_create
 	return network_plan_container(env, networks, &ep, plan, err);
 }
 
-/* --add-host x:host-gateway: the gateway of the container's first
- * network (172.17.0.1, the default bridge's, without one). */
+/* --add-host x:host-gateway: the default bridge's gateway (the network
+ * plan's). */
 static char **resolve_extra_hosts(char *const *hosts, const char *gateway)
 {
 	char **out = NULL;

@@ -164,7 +164,7 @@ struct container_create_request {
 	char *const *dns_search;
 	char *const *dns_options;
 	/* "name:ip" lines for /etc/hosts; "host-gateway" as ip is the
-	 * gateway of the container's first network. */
+	 * default bridge's gateway. */
 	char *const *extra_hosts;
 
 	/* The OCI side.  image_config, rootfs, container_id, hosts/resolv/

@@ -170,6 +170,27 @@ static char *first_gateway(const cJSON *config)
 	return NULL;
 }
 
+/* What --add-host x:host-gateway names: as Docker, the default bridge's
+ * gateway (an address of the host's, reachable from every network), or
+ * rootless, the container's first network's. */
+static char *host_gateway(struct container_env *env, const struct store_network *first, const cJSON *first_config)
+{
+	char *g = NULL;
+
+	if (!env->paths->rootless && !env->paths->userns && geteuid() == 0) {
+		cleanup_store_network struct store_network *bridge = NULL;
+		cleanup_error robbe_error *e = NULL;
+
+		if (network_lookup(env, NETWORK_BRIDGE, &bridge, &e) == 0) {
+			cleanup_cjson cJSON *config = network_config(bridge);
+			g = first_gateway(config);
+		}
+	} else if (first && net_is_bridge(first)) {
+		g = first_gateway(first_config);
+	}
+	return g ? g : xstrdup(DEFAULT_GATEWAY);
+}
+
 int network_plan_container(struct container_env *env, char *const *networks, const struct network_endpoint_opts *ep,
 			   struct network_plan *out, robbe_error **err)
 {
@@ -209,7 +230,7 @@ int network_plan_container(struct container_env *env, char *const *networks, con
 			return -1;
 		out->container = xstrdup(other->id);
 		out->mode = xasprintf("container:%s", other->id);
-		out->gateway = xstrdup(DEFAULT_GATEWAY);
+		out->gateway = host_gateway(env, NULL, NULL);
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -229,9 +250,7 @@ int network_plan_container(struct container_env *env, char *const *networks, con
 			out->mode = xstrdup(networks[0]);
 			out->host = !strcmp(net->name, NETWORK_HOST);
 			out->own_netns = uses_netavark(env, net);
-			out->gateway = net_is_bridge(net) ? first_gateway(config) : NULL;
-			if (!out->gateway)
-				out->gateway = xstrdup(DEFAULT_GATEWAY);
+			out->gateway = host_gateway(env, net, config);
 		}
 		strv_push(&out->network_ids, net->id);
 		strv_push_take(&out->attachments, attachment_json((int) i, i == 0 ? ep : NULL));

@@ -8,6 +8,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -89,9 +91,102 @@ static cJSON *kv_object(char *const *kv)
 	return o;
 }
 
+static bool overlaps_any(const struct net_prefix *p, const struct net_prefix *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (net_prefix_overlaps(p, &v[i]))
+			return true;
+	return false;
+}
+
+/* The host's IPv4 routes other than the default one, leaving out those
+ * of interface SKIP (NULL: none). */
+static void host_routes(const char *skip, struct net_prefix **out, size_t *n)
+{
+	cleanup_free char *text = NULL;
+	cleanup_error robbe_error *e = NULL;
+	char *save = NULL, *line;
+
+	*out = NULL;
+	*n = 0;
+	if (read_file_all("/proc/net/route", 1024 * 1024, &text, NULL, &e) < 0)
+		return;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char iface[64];
+		unsigned dest, gw, flags, refcnt, use, metric, mask;
+		struct net_prefix p = { { AF_INET, { 0 } }, 0 };
+
+		if (sscanf(line, "%63s %x %x %x %u %u %u %x", iface, &dest, &gw, &flags, &refcnt, &use, &metric, &mask) !=
+		    8)
+			continue;
+		if (mask == 0)
+			continue;	/* the default route overlaps everything */
+		if (skip && !strcmp(iface, skip))
+			continue;
+		memcpy(p.addr.b, &dest, 4);
+		p.len = __builtin_popcount(mask);
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = p;
+	}
+}
+
+/* The default bridge's subnet: the one robbe0 has when it exists (it is
+ * the machine's, shared by every store), else the first of Docker's pools
+ * that no route of the host covers, so a docker0 holding 172.17.0.0/16
+ * pushes robbe's bridge to 172.18.0.0/16 as it would push Docker's own. */
+static void default_bridge_subnet(const struct container_env *env, char **subnet, char **gateway)
+{
+	cleanup_free struct net_prefix *routes = NULL;
+	size_t n_routes = 0;
+	struct ifaddrs *ifs = NULL;
+
+	*subnet = *gateway = NULL;
+	if (env->paths->rootless || env->paths->userns || geteuid() != 0)
+		goto fallback;	/* rootless, the default network is slirp4netns */
+	if (getifaddrs(&ifs) == 0) {
+		for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+			struct net_prefix p = { { AF_INET, { 0 } }, 0 }, net;
+			uint32_t mask;
+
+			if (strcmp(i->ifa_name, DEFAULT_BRIDGE_IFACE) || !i->ifa_addr || !i->ifa_netmask ||
+			    i->ifa_addr->sa_family != AF_INET)
+				continue;
+			memcpy(p.addr.b, &((struct sockaddr_in *) i->ifa_addr)->sin_addr, 4);
+			memcpy(&mask, &((struct sockaddr_in *) i->ifa_netmask)->sin_addr, 4);
+			p.len = __builtin_popcount(mask);
+			net_prefix_masked(&p, &net);
+			*subnet = net_prefix_str(&net);
+			*gateway = net_addr_str(&p.addr);
+			break;
+		}
+		freeifaddrs(ifs);
+		if (*subnet)
+			return;
+	}
+	host_routes(DEFAULT_BRIDGE_IFACE, &routes, &n_routes);
+	for (int i = 17; i <= 31; i++) {
+		char buf[32];
+		struct net_prefix p;
+		struct net_addr gw;
+
+		snprintf(buf, sizeof(buf), "172.%d.0.0/16", i);
+		net_prefix_parse(buf, &p);
+		if (overlaps_any(&p, routes, n_routes))
+			continue;
+		gw = p.addr;
+		net_addr_add(&gw, 1);
+		*subnet = net_prefix_str(&p);
+		*gateway = net_addr_str(&gw);
+		return;
+	}
+fallback:
+	*subnet = xstrdup(DEFAULT_BRIDGE_SUBNET);
+	*gateway = xstrdup(DEFAULT_BRIDGE_GATEWAY);
+}
+
 /* ---- the predefined networks ------------------------------------------------ */
 
-static char *predefined_config(const char *name)
+static char *predefined_config(const struct container_env *env, const char *name)
 {
 	cJSON *c = cJSON_CreateObject();
 	cJSON *ipam, *opts;
@@ -106,8 +201,11 @@ static char *predefined_config(const char *name)
 	if (!strcmp(name, NETWORK_BRIDGE)) {
 		cJSON *cfg = cJSON_AddArrayToObject(ipam, "Config");
 		cJSON *s = cJSON_CreateObject();
-		cJSON_AddStringToObject(s, "Subnet", DEFAULT_BRIDGE_SUBNET);
-		cJSON_AddStringToObject(s, "Gateway", DEFAULT_BRIDGE_GATEWAY);
+		cleanup_free char *subnet = NULL, *gateway = NULL;
+
+		default_bridge_subnet(env, &subnet, &gateway);
+		cJSON_AddStringToObject(s, "Subnet", subnet);
+		cJSON_AddStringToObject(s, "Gateway", gateway);
 		cJSON_AddItemToArray(cfg, s);
 	} else {
 		cJSON_AddNullToObject(ipam, "Config");
@@ -153,7 +251,7 @@ int net_ensure_predefined(struct container_env *env, robbe_error **err)
 			continue;
 		robbe_error_free(steal_pointer(&e));
 		id = net_random_id();
-		config = predefined_config(names[i][0]);
+		config = predefined_config(env, names[i][0]);
 		n.id = id;
 		n.name = (char *) names[i][0];
 		n.driver = (char *) names[i][1];
@@ -210,33 +308,6 @@ struct create_ctx {
 
 /* Prefixes the host routes to (connected networks included), so that a
  * chosen subnet does not shadow one: /proc/net/route. */
-static void host_routes(struct net_prefix **out, size_t *n)
-{
-	cleanup_free char *text = NULL;
-	cleanup_error robbe_error *e = NULL;
-	char *save = NULL, *line;
-
-	*out = NULL;
-	*n = 0;
-	if (read_file_all("/proc/net/route", 1024 * 1024, &text, NULL, &e) < 0)
-		return;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char iface[64];
-		unsigned dest, gw, flags, refcnt, use, metric, mask;
-		struct net_prefix p = { { AF_INET, { 0 } }, 0 };
-
-		if (sscanf(line, "%63s %x %x %x %u %u %u %x", iface, &dest, &gw, &flags, &refcnt, &use, &metric, &mask) !=
-		    8)
-			continue;
-		if (mask == 0)
-			continue;	/* the default route overlaps everything */
-		memcpy(p.addr.b, &dest, 4);
-		p.len = __builtin_popcount(mask);
-		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-		(*out)[(*n)++] = p;
-	}
-}
-
 /* Every subnet of a record's IPAM config. */
 static void record_subnets(const cJSON *config, struct net_prefix **out, size_t *n)
 {
@@ -253,13 +324,6 @@ static void record_subnets(const cJSON *config, struct net_prefix **out, size_t 
 	}
 }
 
-static bool overlaps_any(const struct net_prefix *p, const struct net_prefix *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (net_prefix_overlaps(p, &v[i]))
-			return true;
-	return false;
-}
 
 /* Docker's default pools: 172.17-31.0.0/16, then 192.168.0.0/16 in /20s;
  * 172.17 is the default bridge's. */
@@ -268,7 +332,7 @@ static int choose_v4(struct net_prefix *used, size_t n_used, struct net_prefix *
 	cleanup_free struct net_prefix *routes = NULL;
 	size_t n_routes = 0;
 
-	host_routes(&routes, &n_routes);
+	host_routes(NULL, &routes, &n_routes);
 	for (int i = 0; i < 15 + 16; i++) {
 		char buf[32];
 		struct net_prefix p;

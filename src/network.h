@@ -117,7 +117,7 @@ struct network_plan {
 	char *container;	/* container:<ref> resolved to an id, else NULL */
 	bool host;		/* the host's namespace */
 	bool own_netns;		/* robbe makes and sets up the namespace at start */
-	char *gateway;		/* IPv4 gateway of the first network ("" if none): --add-host host-gateway */
+	char *gateway;		/* what --add-host host-gateway names: the default bridge's gateway */
 	/* One entry per network to attach: network id and the attachment JSON. */
 	char **network_ids;
 	char **attachments;

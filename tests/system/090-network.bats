@@ -262,7 +262,6 @@ exit status 1"
 	echo from-host > "$BATS_TEST_TMPDIR/hello.txt"
 	wait_for 5 curl -sf "http://172.17.0.1:$port/hello.txt" >/dev/null
 	run_robbe run --rm "$(IMG)" wget -qO- "http://172.17.0.1:$port/hello.txt"
-	kill "$pid"
 	assert_output "from-host"
 	# --add-host NAME:host-gateway and --dns.
 	run_robbe run --rm --add-host gw.test:host-gateway --dns 10.90.99.53 --dns-search corp.test "$(IMG)" \
@@ -270,12 +269,46 @@ exit status 1"
 	assert_equal "${lines[0]}" $'172.17.0.1\tgw.test'
 	assert_contains "$output" "nameserver 10.90.99.53"
 	assert_contains "$output" "search corp.test"
+	# As Docker's, host-gateway is the default bridge's gateway on every
+	# network: an address of the host's, reachable from a user network.
 	robbe network create --subnet 10.90.7.0/24 --gateway 10.90.7.1 rn90-hg >/dev/null
-	run_robbe run --rm --network rn90-hg --add-host gw.test:host-gateway "$(IMG)" grep gw.test /etc/hosts
-	assert_output $'10.90.7.1\tgw.test'
+	run_robbe run --rm --network rn90-hg --add-host gw.test:host-gateway "$(IMG)" \
+		sh -c "grep gw.test /etc/hosts; wget -qO- http://gw.test:$port/hello.txt"
+	kill "$pid"
+	assert_output $'172.17.0.1\tgw.test\nfrom-host'
 	run_robbe inspect -f '{{json .HostConfig.ExtraHosts}}' rn90-b1
 	assert_output "null"
 	robbe network rm rn90-hg >/dev/null
+}
+
+@test "default bridge: a host route on 172.17.0.0/16 (a docker0) moves it to the next free /16" {
+	skip_if_rootless "the default network is a slirp4netns per container"
+	# In a network and mount namespace of the test's own, with its own
+	# machine-wide network directory: a docker0 holding 172.17.0.1/16.
+	local s=$BATS_TEST_TMPDIR/s
+	mkdir -p /run/robbe-network "$s"
+	robbe --root "$s/root" --runroot "$s/run" pull -q "$(IMG)" >/dev/null
+	cat > "$s/in-ns.sh" <<-EOF
+		set -e
+		mount -t tmpfs none /run/robbe-network
+		ip link set lo up
+		ip link add docker0 type bridge
+		ip addr add 172.17.0.1/16 dev docker0
+		ip link set docker0 up
+		r="robbe --root $s/root --runroot $s/run"
+		\$r network inspect -f '{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}' bridge
+		\$r run --rm --add-host gw:host-gateway "$(IMG)" sh -c 'ip -4 -o addr show eth0 | awk "{print \\\$4}"; grep -w gw /etc/hosts'
+		ip -4 -o addr show robbe0 | awk "{print \\\$4}"
+		# conmon's cleanup tears the network down after run --rm returns
+		for i in \$(seq 100); do pgrep -f "$s/run" >/dev/null || break; sleep 0.1; done
+	EOF
+	run unshare --net --mount sh "$s/in-ns.sh"
+	echo "$output"
+	assert_equal "$status" 0
+	assert_equal "${lines[0]}" "172.18.0.0/16 172.18.0.1"
+	[[ "${lines[1]}" =~ ^172\.18\.[0-9]+\.[0-9]+/16$ ]] || die "container address: ${lines[1]}"
+	assert_equal "${lines[2]}" $'172.18.0.1\tgw'
+	assert_equal "${lines[3]}" "172.18.0.1/16"
 }
 
 @test "published ports: port, ps PORTS, traffic from the host (TCP, 127.0.0.1, random, range)" {
