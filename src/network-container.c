@@ -799,7 +799,11 @@ static int setup_one(struct container_env *env, struct store_container *c, const
 		return setup_rootless(env, c, journal, entry, netns, err);
 	if (net_journal_write(env, c->id, journal, err) < 0)
 		return -1;
-	return net_netavark(env, "setup", netns, cJSON_GetObjectItemCaseSensitive(entry, "Input"), NULL, err);
+	if (net_netavark(env, "setup", netns, cJSON_GetObjectItemCaseSensitive(entry, "Input"), NULL, err) < 0)
+		return -1;
+	if (!strcmp(n->name, NETWORK_BRIDGE) && *bridge)
+		net_keep_bridge(bridge);
+	return 0;
 }
 
 /* The gateways of the networks with name resolution, for resolv.conf. */

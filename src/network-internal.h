@@ -132,6 +132,11 @@ int net_global_lock(const struct container_env *env, int *fd, robbe_error **err)
  * rootless-netns (rootless-net.h), the lock and claims under the runroot. */
 bool net_rootless(const struct container_env *env);
 
+/* Give bridge a port of robbe's (a tap that is never up), so that it and
+ * its firewall chains outlive its last container, as docker0 does.  Best
+ * effort, under the global lock, rootful only. */
+void net_keep_bridge(const char *bridge);
+
 /* netavark setup|teardown for one network of a container; the result JSON
  * of setup in *out (may be NULL). */
 int net_netavark(const struct container_env *env, const char *verb, const char *netns, const cJSON *input,

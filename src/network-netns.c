@@ -12,6 +12,10 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -20,6 +24,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -380,6 +385,61 @@ void net_journal_remove(const struct container_env *env, const char *id)
 {
 	cleanup_free char *path = journal_path(env, id);
 	unlink(path);
+}
+
+/* ---- the default bridge's own port --------------------------------------------------- */
+
+/* netavark removes a bridge, and with it the network's NAT and forwarding
+ * chains, when its last container goes, and builds them again for the
+ * next: some forty iptables runs for each `run --rm` in a loop.  A port
+ * that belongs to no container keeps the bridge "in use", so only the
+ * container's own rules come and go. */
+#define KEEPER_SUFFIX "-keep"
+
+void net_keep_bridge(const char *bridge)
+{
+	char keeper[IFNAMSIZ], master[PATH_MAX];
+	cleanup_free char *link = NULL;
+	struct ifreq ifr;
+	ssize_t n;
+	int fd;
+
+	if (strlen(bridge) + strlen(KEEPER_SUFFIX) >= IFNAMSIZ)
+		return;
+	snprintf(keeper, sizeof(keeper), "%s%s", bridge, KEEPER_SUFFIX);
+	link = xasprintf("/sys/class/net/%s/master", keeper);
+	n = readlink(link, master, sizeof(master) - 1);
+	if (n > 0) {
+		const char *slash;
+
+		master[n] = '\0';
+		slash = strrchr(master, '/');
+		if (!strcmp(slash ? slash + 1 : master, bridge))
+			return;
+	}
+	if (!if_nametoindex(keeper)) {
+		fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		memset(&ifr, 0, sizeof(ifr));
+		ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+		memcpy(ifr.ifr_name, keeper, strlen(keeper) + 1);
+		if (ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETPERSIST, 1) < 0) {
+			close(fd);
+			return;
+		}
+		close(fd);
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, bridge, strlen(bridge) + 1);
+	ifr.ifr_ifindex = (int) if_nametoindex(keeper);
+	if (ifr.ifr_ifindex > 0 && ioctl(fd, SIOCBRADDIF, &ifr) < 0) {
+		/* Without it, only the speed of the next run suffers. */
+	}
+	close(fd);
 }
 
 /* ---- claims on shared bridges ---------------------------------------------------------- */

@@ -279,6 +279,14 @@ exit status 1"
 	run_robbe inspect -f '{{json .HostConfig.ExtraHosts}}' rn90-b1
 	assert_output "null"
 	robbe network rm rn90-hg >/dev/null
+	# Like docker0, the bridge outlives its containers: a port of robbe's
+	# own (a tap that is never up) keeps netavark from removing it.
+	local master
+	master=$(readlink /sys/class/net/robbe0-keep/master)
+	assert_equal "${master##*/}" robbe0 "robbe0-keep's bridge"
+	assert_equal "$(cat /sys/class/net/robbe0-keep/operstate)" down
+	robbe rm -f rn90-b1 >/dev/null
+	[ -d /sys/class/net/robbe0 ] || die "robbe0 went with its last container"
 }
 
 @test "default bridge: a host route on 172.17.0.0/16 (a docker0) moves it to the next free /16" {
