@@ -32,16 +32,17 @@ void ctr_release(struct container_env *env, struct store_container *c)
 	cleanup_free char *runtime = container_runtime(c);
 	cleanup_error robbe_error *e = NULL;
 	const char *rootfs = container_config_str(config, "Robbe", "Rootfs");
+	bool unrecorded = ctr_kill_unrecorded_conmon(env, c);
 
 	/* Networking first, whatever CleanedUp says: a start may have set
 	 * it up again (restart), and the teardown is a no-op otherwise. */
 	network_container_teardown(env, c);
 	rootless_net_teardown(env, c->id);
-	if (ctr_state_bool(c, "CleanedUp"))
+	if (ctr_state_bool(c, "CleanedUp") && !unrecorded)
 		return;
 	if (rootfs && ctr_rootfs_umount(rootfs, &e) < 0)
 		robbe_error_warn(&e);
-	if ((c->started_at > 0 || c->conmon_pid > 0) && runtime_delete(runtime, c->id, true, &e) < 0)
+	if ((c->started_at > 0 || c->conmon_pid > 0 || unrecorded) && runtime_delete(runtime, c->id, true, &e) < 0)
 		robbe_error_free(steal_pointer(&e));
 }
 

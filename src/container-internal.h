@@ -26,6 +26,13 @@ int ctr_sync_locked(struct container_env *env, struct store_container *c, bool w
 
 /* Is pid a live conmon (not a zombie, not a recycled pid)? */
 bool ctr_conmon_alive(pid_t pid);
+/* A start that never got recorded: robbe died after conmon had the
+ * runtime create the container but before the record said so, and the
+ * conmon named in the container's conmon.pid is not the record's (or the
+ * record is still "created").  That conmon goes (SIGKILL: it runs no exit
+ * command); true when there was one, so the runtime's container must be
+ * deleted too.  For containers not running by their record; lock held. */
+bool ctr_kill_unrecorded_conmon(const struct container_env *env, const struct store_container *c);
 /* Record that the exit code is lost (conmon died before the container):
  * exit code -1, State.Error set, mount and runtime state released. */
 int ctr_mark_lost(struct container_env *env, struct store_container *c, robbe_error **err);

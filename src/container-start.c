@@ -231,13 +231,15 @@ int ctr_start_locked(struct container_env *env, struct store_container *c, const
 	container_runtime_paths(env, c, &paths);
 	/* A conmon still holding a container that never started (robbe died
 	 * between create and start) must not run its exit command over the
-	 * new run: it goes first. */
+	 * new run: it goes first, and so does its runtime container. */
+	bool unrecorded = ctr_kill_unrecorded_conmon(env, c);
+
 	if (c->state == STORE_STATE_CREATED && c->conmon_pid > 0 && ctr_conmon_alive(c->conmon_pid)) {
 		kill(c->conmon_pid, SIGKILL);
 		process_wait_gone(c->conmon_pid, 1000);
 	}
 	/* A previous run leaves the runtime's state behind until cleanup. */
-	if (c->started_at > 0 || c->conmon_pid > 0) {
+	if (c->started_at > 0 || c->conmon_pid > 0 || unrecorded) {
 		cleanup_error robbe_error *e = NULL;
 		runtime_delete(runtime, c->id, true, &e);
 	}

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
@@ -287,6 +288,29 @@ bool ctr_conmon_alive(pid_t pid)
 	if (read_file_all(path, 256, &comm, NULL, &e) < 0)
 		return true;
 	return str_has_prefix(comm, "conmon");
+}
+
+bool ctr_kill_unrecorded_conmon(const struct container_env *env, const struct store_container *c)
+{
+	__attribute__((cleanup(runtime_paths_release))) struct runtime_paths p = { 0 };
+	cleanup_free char *text = NULL;
+	cleanup_error robbe_error *e = NULL;
+	long pid;
+
+	if (container_is_active(c))
+		return false;
+	container_runtime_paths(env, c, &p);
+	if (read_file_all(p.conmon_pidfile, 64, &text, NULL, &e) < 0)
+		return false;
+	pid = strtol(text, NULL, 10);
+	if (pid <= 1 || pid > INT_MAX || !ctr_conmon_alive((pid_t) pid))
+		return false;
+	/* The record's own conmon, finishing after its container's exit. */
+	if (c->state != STORE_STATE_CREATED && (pid_t) pid == c->conmon_pid)
+		return false;
+	kill((pid_t) pid, SIGKILL);
+	process_wait_gone((pid_t) pid, 2000);
+	return true;
 }
 
 static int read_exit_file(const struct container_env *env, const struct store_container *c, int *code,

@@ -281,6 +281,57 @@ usr2"
 	run_robbe rm victim
 }
 
+# What of this file's store is mounted (rootless: in robbe's namespace).
+store_mounts() {
+	if [ "${ROBBE_TEST_ROOTLESS:-}" = 1 ]; then
+		robbe unshare cat /proc/self/mounts
+	else
+		cat /proc/self/mounts
+	fi | grep -c -e "$ROBBE_ROOT" -e "$ROBBE_RUNROOT" || true
+}
+
+@test "run -d killed at any point: created or running, and start and rm -f leave nothing behind" {
+	robbe rm -f $(robbe ps -aq) >/dev/null 2>&1 || true
+	local i pid n
+	# From before the record to after the start, some kills land between
+	# conmon's runc create and the running state.
+	for i in $(seq 1 16); do
+		robbe run -d --name kr$i "$(IMG)" sleep 100 >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(printf '0.%03d' $((40 * i)))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	run_robbe ps -a --format '{{.State}}'
+	for s in "${lines[@]}"; do
+		[ "$s" = created ] || [ "$s" = running ] || die "state $s: $output"
+	done
+	n=${#lines[@]}
+	# Each created one starts (a conmon of the killed start goes first).
+	created=$(robbe ps -aq --filter status=created)
+	[ -z "$created" ] || run_robbe start $created
+	run_robbe ps --format '{{.State}}'
+	assert_equal "${#lines[@]}" "$n" "running after start"
+	assert_equal "$(pgrep -c -f "[c]onmon .*$ROBBE_RUNROOT/" || true)" "$n" "one conmon each"
+	run_robbe rm -f $(robbe ps -aq)
+	wait_for 10 sh -c "! pgrep -f '[c]onmon .*$ROBBE_RUNROOT/' >/dev/null" || die "conmons left: $(pgrep -af conmon)"
+	assert_equal "$(store_mounts)" 0 "mounts left"
+	assert_equal "$(ls "$ROBBE_RUNROOT/netns" 2>/dev/null | wc -l)" 0 "namespaces left"
+
+	# Killed, then removed without a start.
+	for i in $(seq 1 10); do
+		robbe run -d --name kr$i "$(IMG)" sleep 100 >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(printf '0.%03d' $((60 * i)))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	run_robbe rm -f $(robbe ps -aq)
+	wait_for 10 sh -c "! pgrep -f '[c]onmon .*$ROBBE_RUNROOT/' >/dev/null" || die "conmons left: $(pgrep -af conmon)"
+	assert_equal "$(store_mounts)" 0 "mounts left"
+	assert_equal "$(ls "$ROBBE_RUNROOT/netns" 2>/dev/null | wc -l)" 0 "namespaces left"
+}
+
 @test "20 run -d in parallel: 20 distinct containers, ps agrees" {
 	local dir="$BATS_TEST_TMPDIR/par" i
 	mkdir -p "$dir"
