@@ -664,13 +664,20 @@ void network_teardown_by_id(struct container_env *env, const char *id)
 	const char *netns;
 	int n;
 
-	if (net_journal_read(env, id, &j) < 0)
+	if (net_journal_read(env, id, &j) < 0) {
+		/* Killed between making the namespace and writing the journal:
+		 * the namespace file may be there all the same. */
+		cleanup_free char *path = net_netns_path(env, id);
+		net_netns_remove(path);
 		return;
+	}
 	if (net_global_lock(env, &lock, &e) < 0) {
 		robbe_error_warn(&e);
 		return;
 	}
 	netns = jstr(j, "Netns");
+	if (netns)
+		net_wait_orphan_setups(netns);
 	entries = cJSON_GetObjectItemCaseSensitive(j, "Networks");
 	n = cJSON_GetArraySize(entries);
 	for (int i = n - 1; i >= 0; i--)

@@ -122,6 +122,8 @@ struct store_network *net_snapshot_network(const struct store_network_snapshot *
 /* A new network namespace bind-mounted on path (made if missing). */
 int net_netns_create_at(const char *path, robbe_error **err);
 /* <runroot>/netns/robbe-<id>: a new network namespace bind-mounted there. */
+/* <runroot>/netns/robbe-<id>: where a container's namespace file is. */
+char *net_netns_path(const struct container_env *env, const char *id);
 int net_netns_create(const struct container_env *env, const char *id, char **path, robbe_error **err);
 void net_netns_remove(const char *path);
 
@@ -132,6 +134,10 @@ int net_global_lock(const struct container_env *env, int *fd, robbe_error **err)
  * rootless-netns (rootless-net.h), the lock and claims under the runroot. */
 bool net_rootless(const struct container_env *env);
 
+/* Wait (at most netavark's own time limit) until no netavark is setting
+ * up netns: the setup of a robbe killed meanwhile goes on without it and
+ * its lock, and a teardown must come after it, not during it. */
+void net_wait_orphan_setups(const char *netns);
 /* Give bridge a port of robbe's (a tap that is never up), so that it and
  * its firewall chains outlive its last container, as docker0 does.  Best
  * effort, under the global lock, rootful only. */

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <limits.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
@@ -78,6 +79,12 @@ int net_netns_create_at(const char *p, robbe_error **err)
 	return 0;
 }
 
+char *net_netns_path(const struct container_env *env, const char *id)
+{
+	cleanup_free char *dir = paths_in_runroot(env->paths, "netns");
+	return xasprintf("%s/robbe-%s", dir, id);
+}
+
 int net_netns_create(const struct container_env *env, const char *id, char **path, robbe_error **err)
 {
 	cleanup_free char *dir = paths_in_runroot(env->paths, "netns");
@@ -86,7 +93,7 @@ int net_netns_create(const struct container_env *env, const char *id, char **pat
 	*path = NULL;
 	if (mkdir_p(dir, 0700, err) < 0)
 		return -1;
-	p = xasprintf("%s/robbe-%s", dir, id);
+	p = net_netns_path(env, id);
 	if (net_netns_create_at(p, err) < 0)
 		return -1;
 	*path = steal_pointer(&p);
@@ -385,6 +392,52 @@ void net_journal_remove(const struct container_env *env, const char *id)
 {
 	cleanup_free char *path = journal_path(env, id);
 	unlink(path);
+}
+
+/* ---- setups whose robbe died -------------------------------------------------------- */
+
+/* Is pid a netavark setting up netns?  Its command line ends with
+ * "setup <netns>" (net_netavark's argv). */
+static bool is_setup_of(const char *pid, const char *netns)
+{
+	cleanup_free char *path = xasprintf("/proc/%s/cmdline", pid);
+	cleanup_free char *text = NULL;
+	cleanup_error robbe_error *e = NULL;
+	size_t len = 0, nlen = strlen(netns);
+	const char *last = NULL, *prev = NULL;
+
+	if (read_file_all(path, 64 * 1024, &text, &len, &e) < 0 || len == 0)
+		return false;
+	{
+		const char *slash = strrchr(text, '/');
+		if (strcmp(slash ? slash + 1 : text, "netavark"))
+			return false;
+	}
+	for (size_t i = 0; i < len; i += strlen(text + i) + 1) {
+		prev = last;
+		last = text + i;
+	}
+	return prev && last && !strcmp(prev, "setup") && strlen(last) == nlen && !memcmp(last, netns, nlen);
+}
+
+void net_wait_orphan_setups(const char *netns)
+{
+	int64_t deadline = now_ms() + NETAVARK_TIMEOUT_MS;
+
+	for (;;) {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+		bool found = false;
+
+		if (!d)
+			return;
+		while (!found && (de = readdir(d)))
+			found = de->d_name[0] >= '1' && de->d_name[0] <= '9' && is_setup_of(de->d_name, netns);
+		closedir(d);
+		if (!found || now_ms() > deadline)
+			return;
+		poll(NULL, 0, 20);
+	}
 }
 
 /* ---- the default bridge's own port --------------------------------------------------- */

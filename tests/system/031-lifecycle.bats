@@ -290,18 +290,24 @@ store_mounts() {
 	fi | grep -c -e "$ROBBE_ROOT" -e "$ROBBE_RUNROOT" || true
 }
 
-@test "run -d killed at any point: created or running, and start and rm -f leave nothing behind" {
-	robbe rm -f $(robbe ps -aq) >/dev/null 2>&1 || true
-	local i pid n
-	# From before the record to after the start, some kills land between
-	# conmon's runc create and the running state.
-	for i in $(seq 1 16); do
-		robbe run -d --name kr$i "$(IMG)" sleep 100 >/dev/null 2>&1 &
+# killed_runs N STEP: N `run -d` (kr1..krN), the i-th killed after i*STEP ms.
+killed_runs() {
+	local i pid
+	for i in $(seq 1 "$1"); do
+		robbe run -d --name "kr$i" "$(IMG)" sleep 100 >/dev/null 2>&1 &
 		pid=$!
-		sleep "$(printf '0.%03d' $((40 * i)))"
+		sleep "$(printf '%d.%03d' $(($2 * i / 1000)) $(($2 * i % 1000)))"
 		kill -9 "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
+}
+
+@test "run -d killed at any point: created or running, and start and rm -f leave nothing behind" {
+	robbe rm -f $(robbe ps -aq) >/dev/null 2>&1 || true
+	local n
+	# From before the record to after the start, some kills land between
+	# conmon's runc create and the running state.
+	killed_runs 16 40
 	run_robbe ps -a --format '{{.State}}'
 	for s in "${lines[@]}"; do
 		[ "$s" = created ] || [ "$s" = running ] || die "state $s: $output"
@@ -319,13 +325,7 @@ store_mounts() {
 	assert_equal "$(ls "$ROBBE_RUNROOT/netns" 2>/dev/null | wc -l)" 0 "namespaces left"
 
 	# Killed, then removed without a start.
-	for i in $(seq 1 10); do
-		robbe run -d --name kr$i "$(IMG)" sleep 100 >/dev/null 2>&1 &
-		pid=$!
-		sleep "$(printf '0.%03d' $((60 * i)))"
-		kill -9 "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
+	killed_runs 10 60
 	run_robbe rm -f $(robbe ps -aq)
 	wait_for 10 sh -c "! pgrep -f '[c]onmon .*$ROBBE_RUNROOT/' >/dev/null" || die "conmons left: $(pgrep -af conmon)"
 	assert_equal "$(store_mounts)" 0 "mounts left"
