@@ -1020,6 +1020,16 @@ int network_connect(struct container_env *env, const char *net_ref, const char *
 				       "private (none) mode");
 	if (check_endpoint(n, ncfg, ep, err) < 0)
 		return -1;
+	/* Rootless, the default network is a slirp4netns in the container's
+	 * own namespace, while user networks live in the rootless-netns: the
+	 * two do not mix (Podman refuses this too). */
+	if (net_rootless(env) && atts[0] &&
+	    ((mode && !strcmp(mode, NETWORK_BRIDGE)) != !strcmp(n->name, NETWORK_BRIDGE)))
+		return robbe_error_set(err, EXIT_GENERAL,
+				       "cannot connect container %s to network %s: rootless, the default network is "
+				       "a slirp4netns of the container's own, which cannot be joined with other "
+				       "networks; create the container on the networks it needs (--network)",
+				       c->name, n->name);
 	att_text = attachment_json(next_order(atts), ep);
 
 	if (!container_is_active(c) || !network_is_supported(env)) {

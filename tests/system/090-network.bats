@@ -540,6 +540,21 @@ sys.exit(1)' "${P}87"
 	assert_output "Error response from daemon: container $id is not connected to network rn90-c2"
 	run_robbe 1 network connect rn90-nope rn90-srv
 	assert_output "Error response from daemon: network rn90-nope not found"
+	# A container of the default network joins a user network, as in
+	# Docker; rootless, its default network is a slirp4netns of its own,
+	# which cannot be (Podman refuses this too).
+	robbe run -d --name rn90-def "$(IMG)" sleep 1000 >/dev/null
+	if [ "${ROBBE_TEST_ROOTLESS:-}" = 1 ]; then
+		run_robbe 1 network connect rn90-c1 rn90-def
+		assert_output "Error response from daemon: cannot connect container rn90-def to network rn90-c1: rootless, the default network is a slirp4netns of the container's own, which cannot be joined with other networks; create the container on the networks it needs (--network)"
+		run_robbe 1 network connect bridge rn90-srv
+		assert_contains "$output" "cannot connect container rn90-srv to network bridge: rootless"
+	else
+		run_robbe network connect rn90-c1 rn90-def
+		run_robbe exec rn90-def wget -qO- http://10.90.10.2/
+		assert_output "served"
+	fi
+	robbe rm -f rn90-def >/dev/null
 	# Stopped: recorded, set up at the next start.
 	robbe stop -t 0 rn90-cli >/dev/null
 	run_robbe network connect rn90-c1 rn90-cli
