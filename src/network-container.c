@@ -912,7 +912,8 @@ int network_container_setup(struct container_env *env, struct store_container *c
 			robbe_error_wrap(err, "failed to set up container networking");
 			goto fail;
 		}
-		if (first)
+		/* The first network that resolves names answers them all. */
+		if (cJSON_GetArraySize(gateways) == 0)
 			dns_gateways(n, j, gateways);
 		first = false;
 	}
@@ -978,6 +979,34 @@ static int lookup_and_lock(struct container_env *env, const char *net_ref, const
 	if ((r = ctr_reload(env, *c, err)) < 0)
 		return r == -ENOENT ? robbe_error_set(err, EXIT_GENERAL, "No such container: %s", ctr_ref) : -1;
 	return ctr_sync_locked(env, *c, false, err);
+}
+
+/* A running container that had no name resolution (the default bridge's
+ * has none) gets it with its first network that has: as Docker starts its
+ * resolver then, resolv.conf now names that network's aardvark-dns. */
+static int resolver_after_connect(struct container_env *env, const char *bundle, const cJSON *config,
+				  struct store_network_attachment **atts, const struct store_network *n,
+				  const cJSON *att, robbe_error **err)
+{
+	cleanup_cjson cJSON *gateways = cJSON_CreateArray();
+
+	for (size_t i = 0; atts && atts[i]; i++) {
+		cleanup_store_network struct store_network *other = NULL;
+		cleanup_cjson cJSON *ocfg = NULL;
+		cleanup_error robbe_error *e = NULL;
+
+		if (!strcmp(atts[i]->network_id, n->id))
+			continue;
+		if (store_network_get(env->store, atts[i]->network_id, &other, &e) < 0)
+			continue;
+		ocfg = network_config(other);
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ocfg, "Robbe"), "DNS")))
+			return 0;	/* it resolves names already */
+	}
+	dns_gateways(n, att, gateways);
+	if (cJSON_GetArraySize(gateways) == 0)
+		return 0;
+	return write_resolv(bundle, config, gateways, err);
 }
 
 int network_connect(struct container_env *env, const char *net_ref, const char *ctr_ref,
@@ -1093,6 +1122,8 @@ int network_connect(struct container_env *env, const char *net_ref, const char *
 		close(steal_fd(&lock));
 		container_runtime_paths(env, c, &rp);
 		rc = write_hosts(rp.bundle, config, now, err);
+		if (rc == 0)
+			rc = resolver_after_connect(env, rp.bundle, config, now, n, j, err);
 		runtime_paths_release(&rp);
 		return rc;
 	}

@@ -553,6 +553,9 @@ sys.exit(1)' "${P}87"
 		run_robbe network connect rn90-c1 rn90-def
 		run_robbe exec rn90-def wget -qO- http://10.90.10.2/
 		assert_output "served"
+		# ... and, as Docker's, it resolves the names there from now on.
+		run_robbe exec rn90-def wget -qO- http://rn90-srv/
+		assert_output "served"
 	fi
 	robbe rm -f rn90-def >/dev/null
 	# Stopped: recorded, set up at the next start.
@@ -564,6 +567,15 @@ sys.exit(1)' "${P}87"
 	run_robbe exec rn90-cli wget -qO- http://rn90-srv/
 	assert_output "served"
 	robbe stop -t 0 rn90-cli >/dev/null
+	if [ "${ROBBE_TEST_ROOTLESS:-}" != 1 ]; then
+		# Stopped on the default bridge, connected, started: names too.
+		robbe create --name rn90-def2 "$(IMG)" sleep 1000 >/dev/null
+		run_robbe network connect rn90-c1 rn90-def2
+		robbe start rn90-def2 >/dev/null
+		run_robbe exec rn90-def2 wget -qO- http://rn90-srv/
+		assert_output "served"
+		robbe rm -f rn90-def2 >/dev/null
+	fi
 	run_robbe network disconnect rn90-c2 rn90-cli
 	run_robbe inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' rn90-cli
 	assert_output "rn90-c1 "
