@@ -99,8 +99,9 @@ static bool overlaps_any(const struct net_prefix *p, const struct net_prefix *v,
 	return false;
 }
 
-/* The host's IPv4 routes other than the default one, leaving out those
- * of interface SKIP (NULL: none). */
+/* The prefixes the host routes to (connected networks included), so that
+ * a chosen subnet does not shadow one: /proc/net/route, without the
+ * default route, and without the routes of interface skip (NULL: none). */
 static void host_routes(const char *skip, struct net_prefix **out, size_t *n)
 {
 	cleanup_free char *text = NULL;
@@ -306,8 +307,6 @@ struct create_ctx {
 	cJSON *config;		/* completed here, then printed into the record */
 };
 
-/* Prefixes the host routes to (connected networks included), so that a
- * chosen subnet does not shadow one: /proc/net/route. */
 /* Every subnet of a record's IPAM config. */
 static void record_subnets(const cJSON *config, struct net_prefix **out, size_t *n)
 {
