@@ -539,6 +539,8 @@ int ctrcmd_prune(struct cli_ctx *ctx, char *const *filters, struct sbuf *deleted
 		sbuf_addf(deleted, "%s\n", c->id);
 		*reclaimed += sz.rw;
 	}
+	/* Not containers any more, so not listed: what killed robbes left. */
+	container_sweep_orphans(env);
 	return 0;
 }
 

@@ -391,6 +391,7 @@ int container_create(struct container_env *env, const struct container_create_re
 	struct store_container c = { 0 };
 	struct volume_mounts vm = { .lock_fd = -1 };
 	bool have_vm = false;
+	cleanup_close int id_lock = -1;
 	char id[65];
 	int rc = -1;
 
@@ -410,6 +411,10 @@ int container_create(struct container_env *env, const struct container_create_re
 	if (pick_name(env, req, &name, err) < 0)
 		goto out;
 	if (random_id(id, err) < 0)
+		goto out;
+	/* Held until the record is in: a directory without a record is
+	 * garbage only when its id is not locked (container_sweep_orphans). */
+	if (ctr_lock(env, id, &id_lock, err) < 0)
 		goto out;
 
 	/* The directories: <root>/containers/<id>/{userdata,diff,work,merged}. */

@@ -3,6 +3,7 @@
  * the small verbs (kill, pause, unpause, rename, wait, remove). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "container-internal.h"
+#include "network.h"
 #include "volume.h"
 #include "store/layers.h"
 
@@ -230,6 +232,52 @@ int ctr_lock(const struct container_env *env, const char *id, int *fd, robbe_err
 	}
 	*fd = f;
 	return 0;
+}
+
+static bool is_container_id(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+			return false;
+	return n == 64;
+}
+
+int container_sweep_orphans(struct container_env *env)
+{
+	cleanup_free char *dir = xasprintf("%s/containers", env->paths->root);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int swept = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		cleanup_store_container struct store_container *c = NULL;
+		cleanup_error robbe_error *e = NULL;
+		cleanup_close int lock = -1;
+
+		if (!is_container_id(de->d_name))
+			continue;
+		if (store_container_get(env->store, de->d_name, &c, &e) == 0 || !store_error_is(e, STORE_ENOTFOUND))
+			continue;
+		/* A create or rm of it still under way holds its lock; once we
+		 * have it, the record's absence is final. */
+		robbe_error_free(steal_pointer(&e));
+		if (ctr_lock(env, de->d_name, &lock, &e) < 0)
+			continue;
+		if (store_container_get(env->store, de->d_name, &c, &e) == 0 || !store_error_is(e, STORE_ENOTFOUND))
+			continue;
+		if (faccessat(dirfd(d), de->d_name, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;	/* an rm finished it meanwhile */
+		network_teardown_by_id(env, de->d_name);
+		ctr_remove_files(env, de->d_name);
+		ctr_unlink_lock(env, de->d_name);
+		swept++;
+	}
+	closedir(d);
+	return swept;
 }
 
 void ctr_unlink_lock(const struct container_env *env, const char *id)

@@ -78,6 +78,11 @@ int container_lookup(struct container_env *env, const char *user_ref, struct sto
  * Cheap when nothing happened (a stat and a kill(pid, 0)). */
 int container_sync(struct container_env *env, struct store_container *c, robbe_error **err);
 
+/* Remove what containers left whose record is gone: a robbe killed
+ * between create's files and its record, or between rm's record and its
+ * files.  Each id is locked first, so a create or rm under way is left
+ * alone.  Returns how many were swept (container prune, system prune). */
+int container_sweep_orphans(struct container_env *env);
 /* Sync every container (ps, prune).  *out as store_container_list. */
 int container_list(struct container_env *env, struct store_container ***out, robbe_error **err);
 

@@ -203,6 +203,27 @@ cgroup_file() {
 	assert_output "Total reclaimed space: 0B"
 }
 
+@test "container prune sweeps what a killed robbe left of a container whose record is gone" {
+	skip_if_rootless "mounts a tmpfs to play the left-behind root file system"
+	robbe run -d --name keep2 "$(IMG)" sleep 1000 >/dev/null
+	local keep orphan=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	keep=$(robbe inspect -f '{{.Id}}' keep2)
+	# As a robbe killed between rm's record and its files leaves them.
+	mkdir -p "$ROBBE_ROOT/containers/$orphan/"{userdata,diff,work,merged} \
+		"$ROBBE_RUNROOT/containers/$orphan"
+	echo x > "$ROBBE_ROOT/containers/$orphan/diff/file"
+	mount -t tmpfs none "$ROBBE_ROOT/containers/$orphan/merged"
+	run_robbe container prune -f
+	assert_output "Total reclaimed space: 0B"
+	[ ! -e "$ROBBE_ROOT/containers/$orphan" ] || die "the orphan's directory is still there"
+	[ ! -e "$ROBBE_RUNROOT/containers/$orphan" ] || die "the orphan's run directory is still there"
+	assert_not_contains "$(cat /proc/self/mounts)" "$orphan"
+	[ -d "$ROBBE_ROOT/containers/$keep" ] || die "a live container's directory went"
+	run_robbe ps --format '{{.Names}} {{.State}}'
+	assert_output "keep2 running"
+	robbe rm -f keep2 >/dev/null
+}
+
 @test "system prune: the prompt, then stopped containers and unused networks; volumes with --volumes" {
 	local gone
 	robbe run -d --name sp-keep "$(IMG)" sleep 1000 >/dev/null
