@@ -618,6 +618,8 @@ out:
 		volume_mounts_release(&vm);	/* after store_container_add: drops the volume lock */
 	}
 	create_rollback(&st);
+	if (rc < 0 && id_lock >= 0)
+		ctr_unlink_lock(env, id);	/* a failed create leaves no lock file */
 	free(st.dir);
 	return rc;
 }
