@@ -906,17 +906,8 @@ static cJSON *ps_method(void *ud, const cJSON *dot, const char *name, cJSON *con
 		robbe_error_set(err, EXIT_GENERAL, "wrong number of args for Label: want 1 got %d", nargs);
 		return NULL;
 	}
-	if (m->header) {
-		const char *key = args[0]->valuestring, *dot_at = strrchr(key, '.');
-		char *title = xstrdup(dot_at ? dot_at + 1 : key);
-		cJSON *r;
-		for (char *p = title; *p; p++)
-			if (*p == '-' || *p == '_')
-				*p = ' ';
-		r = cJSON_CreateString(title);
-		free(title);
-		return r;
-	}
+	if (m->header)
+		return format_label_title(args[0]->valuestring);
 	v = cJSON_GetObjectItemCaseSensitive(m->labels, args[0]->valuestring);
 	return cJSON_CreateString(cJSON_IsString(v) ? v->valuestring : "");
 }
@@ -930,11 +921,8 @@ static cJSON *ps_headers(void)
 		{ "Mounts", "MOUNTS" }, { "LocalVolumes", "LOCAL VOLUMES" }, { "Networks", "NETWORKS" },
 		{ "Platform", "PLATFORM" },
 	};
-	cJSON *o = cJSON_CreateObject();
 
-	for (size_t i = 0; i < ARRAY_SIZE(h); i++)
-		cJSON_AddStringToObject(o, h[i][0], h[i][1]);
-	return o;
+	return format_headers(h, ARRAY_SIZE(h), NULL);
 }
 
 #define PS_TABLE "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"

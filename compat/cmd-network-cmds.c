@@ -113,8 +113,6 @@ int cmd_network_inspect(struct cli_ctx *ctx, robbe_error **err)
 
 /* ---- ls ---------------------------------------------------------------------------- */
 
-#define HEADER_MARK "\x01header"
-
 static const char *const ls_filter_keys[] = { "dangling", "driver", "id", "label", "name", "scope", "type", NULL };
 
 /* Go's time.Time.String() in the local zone: "2024-05-01 12:34:56.123 +0200 CEST". */
@@ -184,12 +182,8 @@ static cJSON *ls_headers(void)
 		{ "Scope", "SCOPE" },	{ "IPv4", "IPV4" },	  { "IPv6", "IPV6" },
 		{ "Internal", "INTERNAL" }, { "Labels", "LABELS" }, { "CreatedAt", "CREATED AT" },
 	};
-	cJSON *o = cJSON_CreateObject();
 
-	for (size_t i = 0; i < ARRAY_SIZE(h); i++)
-		cJSON_AddStringToObject(o, h[i][0], h[i][1]);
-	cJSON_AddTrueToObject(o, HEADER_MARK);
-	return o;
+	return format_headers(h, ARRAY_SIZE(h), FORMAT_HEADER_MARK);
 }
 
 struct ls_method_ctx {
@@ -211,17 +205,8 @@ static cJSON *ls_method(void *ud, const cJSON *dot, const char *name, cJSON *con
 		return NULL;
 	}
 	key = args[0]->valuestring;
-	if (cJSON_GetObjectItemCaseSensitive(dot, HEADER_MARK)) {
-		const char *last = strrchr(key, '.');
-		char *t = xstrdup(last ? last + 1 : key);
-		cJSON *r;
-		for (char *c = t; *c; c++)
-			if (*c == '-' || *c == '_')
-				*c = ' ';
-		r = cJSON_CreateString(t);
-		free(t);
-		return r;
-	}
+	if (cJSON_GetObjectItemCaseSensitive(dot, FORMAT_HEADER_MARK))
+		return format_label_title(key);
 	for (size_t i = 0; i < m->n; i++) {
 		if (!cJSON_IsString(row_id) || !str_has_prefix(m->items[i].n->id, row_id->valuestring))
 			continue;

@@ -104,8 +104,6 @@ int cmd_volume_inspect(struct cli_ctx *ctx, robbe_error **err)
 
 /* ---- ls ---------------------------------------------------------------------- */
 
-#define HEADER_MARK "\x01header"
-
 bool volume_name_less(const char *a, const char *b)
 {
 	size_t i = 0, j = 0, la = strlen(a), lb = strlen(b);
@@ -185,12 +183,8 @@ static cJSON *volume_headers(void)
 		{ "Mountpoint", "MOUNTPOINT" }, { "Labels", "LABELS" }, { "Links", "LINKS" },
 		{ "Size", "SIZE" }, { "Status", "STATUS" }, { "CreatedAt", "CREATED AT" },
 	};
-	cJSON *o = cJSON_CreateObject();
 
-	for (size_t i = 0; i < ARRAY_SIZE(h); i++)
-		cJSON_AddStringToObject(o, h[i][0], h[i][1]);
-	cJSON_AddTrueToObject(o, HEADER_MARK);
-	return o;
+	return format_headers(h, ARRAY_SIZE(h), FORMAT_HEADER_MARK);
 }
 
 /* .Label "k" (and .CreatedAt, which Docker's list lacks) on a row; the
@@ -199,7 +193,7 @@ static cJSON *volume_method(void *ud, const cJSON *dot, const char *name, cJSON 
 			    robbe_error **err)
 {
 	struct store_volume *const *vols = ud;
-	bool header = cJSON_GetObjectItemCaseSensitive(dot, HEADER_MARK) != NULL;
+	bool header = cJSON_GetObjectItemCaseSensitive(dot, FORMAT_HEADER_MARK) != NULL;
 	const cJSON *row_name = cJSON_GetObjectItemCaseSensitive(dot, "Name");
 	const struct store_volume *v = NULL;
 
@@ -231,16 +225,8 @@ static cJSON *volume_method(void *ud, const cJSON *dot, const char *name, cJSON 
 		return NULL;
 	}
 	const char *key = args[0]->valuestring;
-	if (header) {
-		const char *last = strrchr(key, '.');
-		char *t = xstrdup(last ? last + 1 : key);
-		for (char *c = t; *c; c++)
-			if (*c == '-' || *c == '_')
-				*c = ' ';
-		cJSON *r = cJSON_CreateString(t);
-		free(t);
-		return r;
-	}
+	if (header)
+		return format_label_title(key);
 	cleanup_cjson cJSON *labels = volume_labels(v);
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(labels, key);
 	return cJSON_CreateString(cJSON_IsString(l) ? l->valuestring : "");

@@ -204,6 +204,31 @@ int format_inspect_sbuf(const char *user_format, const cJSON *array, struct sbuf
 	return 0;
 }
 
+cJSON *format_headers(const char *const (*table)[2], size_t n, const char *mark)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddStringToObject(o, table[i][0], table[i][1]);
+	if (mark)
+		cJSON_AddTrueToObject(o, mark);
+	return o;
+}
+
+cJSON *format_label_title(const char *key)
+{
+	const char *last = strrchr(key, '.');
+	char *title = xstrdup(last ? last + 1 : key);
+	cJSON *r;
+
+	for (char *c = title; *c; c++)
+		if (*c == '-' || *c == '_')
+			*c = ' ';
+	r = cJSON_CreateString(title);
+	free(title);
+	return r;
+}
+
 int format_inspect_finish(const char *user_format, const cJSON *array, struct sbuf *errors, robbe_error **err)
 {
 	cleanup_sbuf struct sbuf out = SBUF_INIT;

@@ -35,6 +35,16 @@ int formatter_render(struct formatter *f, struct sbuf *out);
 void formatter_free(struct formatter *f);
 bool formatter_is_table(const struct formatter *f);
 
+/* The headers object for formatter_new from a table of {field, column
+ * title} pairs.  With mark (not NULL), the object also has that key set
+ * true, so that a method hook can tell the header pass from a row. */
+cJSON *format_headers(const char *const (*table)[2], size_t n, const char *mark);
+/* What a table's header shows for `.Label "key"`: the key's last dotted
+ * part with - and _ as spaces ("com.example.app-name" -> "app name"). */
+cJSON *format_label_title(const char *key);
+/* The mark list commands put on their headers object. */
+#define FORMAT_HEADER_MARK "\x01header"
+
 /* Inspect's way: run the template for each object with Go-name folding, then
  * again with missingkey=error over the raw JSON if the first pass failed;
  * each result followed by a newline.  Without a format, print the objects as
