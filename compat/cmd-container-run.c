@@ -294,19 +294,6 @@ static cJSON *ulimits_json(const struct create_args *a)
 	return arr;
 }
 
-static cJSON *labels_json(char *const *labels)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	for (size_t i = 0; labels && labels[i]; i++) {
-		const char *eq = strchr(labels[i], '=');
-		cleanup_free char *k = eq ? xstrndup(labels[i], (size_t) (eq - labels[i])) : xstrdup(labels[i]);
-		cJSON_DeleteItemFromObjectCaseSensitive(o, k);
-		cJSON_AddStringToObject(o, k, eq ? eq + 1 : "");
-	}
-	return o;
-}
-
 /* Docker's Config as inspect shows it; the engine completes it from the
  * image. */
 static void build_config(const struct opts_result *o, struct create_args *a)
@@ -337,7 +324,7 @@ static void build_config(const struct opts_result *o, struct create_args *a)
 	cJSON_AddStringToObject(a->config, "WorkingDir", spec->workdir ? spec->workdir : "");
 	if (spec->entrypoint_set)
 		cJSON_AddItemToObject(a->config, "Entrypoint", list_json(a->entrypoint, true));
-	cJSON_AddItemToObject(a->config, "Labels", labels_json(a->labels));
+	cJSON_AddItemToObject(a->config, "Labels", strv_kv_object(a->labels));
 	if (spec->stop_signal)
 		cJSON_AddStringToObject(a->config, "StopSignal", spec->stop_signal);
 	if (req->stop_timeout >= 0)
@@ -384,7 +371,7 @@ static void build_host_config(const struct opts_result *o, struct create_args *a
 		cJSON_AddItemToArray(cs, cJSON_CreateNumber(0));
 	}
 	if (spec->annotations && spec->annotations[0])
-		cJSON_AddItemToObject(hc, "Annotations", labels_json(spec->annotations));
+		cJSON_AddItemToObject(hc, "Annotations", strv_kv_object(spec->annotations));
 	cJSON_AddItemToObject(hc, "CapAdd", list_json(spec->cap_add, true));
 	cJSON_AddItemToObject(hc, "CapDrop", list_json(spec->cap_drop, true));
 	cJSON_AddStringToObject(hc, "CgroupnsMode",
@@ -416,7 +403,7 @@ static void build_host_config(const struct opts_result *o, struct create_args *a
 	cJSON_AddStringToObject(hc, "UsernsMode", "");
 	cJSON_AddNumberToObject(hc, "ShmSize", (double) (spec->shm_size ? spec->shm_size : SPEC_SHM_SIZE_DEFAULT));
 	if (spec->sysctls && spec->sysctls[0])
-		cJSON_AddItemToObject(hc, "Sysctls", labels_json(spec->sysctls));
+		cJSON_AddItemToObject(hc, "Sysctls", strv_kv_object(spec->sysctls));
 	cJSON_AddStringToObject(hc, "Runtime", req->runtime ? req->runtime : "runc");
 	cJSON_AddStringToObject(hc, "Isolation", "");
 	cJSON_AddNumberToObject(hc, "CpuShares", (double) spec->resources.cpu_shares);

@@ -90,25 +90,14 @@ const char *container_status_word(enum store_state st)
 
 /* ---- JSON columns ----------------------------------------------------- */
 
-static cJSON *parse_object(const char *text)
-{
-	cJSON *j = text ? cJSON_Parse(text) : NULL;
-
-	if (!cJSON_IsObject(j)) {
-		cJSON_Delete(j);
-		j = cJSON_CreateObject();
-	}
-	return j;
-}
-
 cJSON *container_config(const struct store_container *c)
 {
-	return parse_object(c->config_json);
+	return json_object_parse(c->config_json);
 }
 
 cJSON *container_state_extra(const struct store_container *c)
 {
-	return parse_object(c->state_json);
+	return json_object_parse(c->state_json);
 }
 
 const char *container_config_str(const cJSON *config, const char *section, const char *key)

@@ -27,17 +27,6 @@ static const char *jstr(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static cJSON *parse_obj(const char *text)
-{
-	cJSON *j = text ? cJSON_Parse(text) : NULL;
-
-	if (!cJSON_IsObject(j)) {
-		cJSON_Delete(j);
-		j = cJSON_CreateObject();
-	}
-	return j;
-}
-
 static bool is_user_defined(const char *name)
 {
 	return !network_is_predefined(name) && strcmp(name, "default") && !str_has_prefix(name, "container:");
@@ -497,7 +486,7 @@ static int write_hosts(const char *bundle, const cJSON *config, struct store_net
 		return write_in_place(path, sbuf_str(&sb), err);
 	names = domain && *domain ? xasprintf("%s.%s %s", hostname, domain, hostname) : xstrdup(hostname);
 	for (size_t i = 0; atts && atts[i]; i++) {
-		cleanup_cjson cJSON *j = parse_obj(atts[i]->json);
+		cleanup_cjson cJSON *j = json_object_parse(atts[i]->json);
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(j, "Active");
 		if (jstr(act, "IPv4Address"))
 			sbuf_addf(&sb, "%s\t%s\n", jstr(act, "IPv4Address"), names);
@@ -689,7 +678,7 @@ void network_teardown_by_id(struct container_env *env, const char *id)
 static bool any_active(struct store_network_attachment **atts)
 {
 	for (size_t i = 0; atts && atts[i]; i++) {
-		cleanup_cjson cJSON *j = parse_obj(atts[i]->json);
+		cleanup_cjson cJSON *j = json_object_parse(atts[i]->json);
 		if (cJSON_GetObjectItemCaseSensitive(j, "Active"))
 			return true;
 	}
@@ -722,7 +711,7 @@ static int ordered_attachments(struct container_env *env, const char *cid, struc
 	n = strv_len((char **) v);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = i + 1; k < n; k++) {
-			cleanup_cjson cJSON *a = parse_obj(v[i]->json), *b = parse_obj(v[k]->json);
+			cleanup_cjson cJSON *a = json_object_parse(v[i]->json), *b = json_object_parse(v[k]->json);
 			const cJSON *oa = cJSON_GetObjectItemCaseSensitive(a, "Order");
 			const cJSON *ob = cJSON_GetObjectItemCaseSensitive(b, "Order");
 			if ((cJSON_IsNumber(ob) ? ob->valuedouble : 0) < (cJSON_IsNumber(oa) ? oa->valuedouble : 0)) {
@@ -900,7 +889,7 @@ int network_container_setup(struct container_env *env, struct store_container *c
 	cJSON_AddArrayToObject(journal, "Networks");
 	for (size_t i = 0; atts[i]; i++) {
 		cleanup_store_network struct store_network *n = NULL;
-		cleanup_cjson cJSON *j = parse_obj(atts[i]->json);
+		cleanup_cjson cJSON *j = json_object_parse(atts[i]->json);
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(j, "Active");
 
 		if (store_network_get(env->store, atts[i]->network_id, &n, err) < 0)
@@ -947,7 +936,7 @@ static int next_order(struct store_network_attachment **atts)
 	int max = -1;
 
 	for (size_t i = 0; atts && atts[i]; i++) {
-		cleanup_cjson cJSON *j = parse_obj(atts[i]->json);
+		cleanup_cjson cJSON *j = json_object_parse(atts[i]->json);
 		const cJSON *o = cJSON_GetObjectItemCaseSensitive(j, "Order");
 		if (cJSON_IsNumber(o) && (int) o->valuedouble > max)
 			max = (int) o->valuedouble;
@@ -1105,7 +1094,7 @@ int network_connect(struct container_env *env, const char *net_ref, const char *
 		if (ordered_attachments(env, c->id, &now, err) < 0)
 			return -1;
 		mine = find_att(now, n->id);
-		j = parse_obj(mine ? mine->json : NULL);
+		j = json_object_parse(mine ? mine->json : NULL);
 		rc = setup_one(env, c, config, journal, netns, n, j, NULL, err);
 		if (rc < 0) {
 			cJSON *entries = cJSON_GetObjectItemCaseSensitive(journal, "Networks");
@@ -1338,7 +1327,7 @@ int network_settings_json_cached(struct store *s, const struct network_settings_
 	for (size_t i = 0; atts[i]; i++) {
 		cleanup_store_network struct store_network *fetched = NULL;
 		cleanup_error robbe_error *e = NULL;
-		cleanup_cjson cJSON *j = parse_obj(atts[i]->json);
+		cleanup_cjson cJSON *j = json_object_parse(atts[i]->json);
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(j, "Active");
 		const struct store_network *n;
 		cJSON *ep;

@@ -28,13 +28,7 @@ struct store_network *net_snapshot_network(const struct store_network_snapshot *
 
 static cJSON *att_json(const struct store_network_attachment *a)
 {
-	cJSON *j = cJSON_Parse(a->json ? a->json : "{}");
-
-	if (!cJSON_IsObject(j)) {
-		cJSON_Delete(j);
-		j = cJSON_CreateObject();
-	}
-	return j;
+	return json_object_parse(a->json);
 }
 
 static void att_store(struct store_network_attachment *a, const cJSON *j)

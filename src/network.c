@@ -52,13 +52,7 @@ bool network_is_predefined(const char *name)
 
 cJSON *network_config(const struct store_network *n)
 {
-	cJSON *c = n->config_json ? cJSON_Parse(n->config_json) : NULL;
-
-	if (!cJSON_IsObject(c)) {
-		cJSON_Delete(c);
-		c = cJSON_CreateObject();
-	}
-	return c;
+	return json_object_parse(n->config_json);
 }
 
 const cJSON *network_labels(const cJSON *config)
@@ -76,19 +70,6 @@ const char *net_bridge_name(const cJSON *config)
 {
 	const char *b = container_config_str(config, "Robbe", "Bridge");
 	return b ? b : "";
-}
-
-static cJSON *kv_object(char *const *kv)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	for (size_t i = 0; kv && kv[i]; i++) {
-		const char *eq = strchr(kv[i], '=');
-		cleanup_free char *k = eq ? xstrndup(kv[i], (size_t) (eq - kv[i])) : xstrdup(kv[i]);
-		cJSON_DeleteItemFromObjectCaseSensitive(o, k);
-		cJSON_AddStringToObject(o, k, eq ? eq + 1 : "");
-	}
-	return o;
 }
 
 static bool overlaps_any(const struct net_prefix *p, const struct net_prefix *v, size_t n)
@@ -646,7 +627,7 @@ int network_create(struct container_env *env, const struct network_create_opts *
 	cJSON_AddBoolToObject(cc.config, "EnableIPv6", o->ipv6);
 	ipam = cJSON_AddObjectToObject(cc.config, "IPAM");
 	cJSON_AddStringToObject(ipam, "Driver", "default");
-	cJSON_AddItemToObject(ipam, "Options", kv_object(o->ipam_options));
+	cJSON_AddItemToObject(ipam, "Options", strv_kv_object(o->ipam_options));
 	{
 		cJSON *cfg = cJSON_AddArrayToObject(ipam, "Config");
 		for (size_t i = 0; i < cc.n; i++) {
@@ -667,9 +648,9 @@ int network_create(struct container_env *env, const struct network_create_opts *
 	cJSON_AddBoolToObject(cc.config, "Attachable", o->attachable);
 	cJSON_AddBoolToObject(cc.config, "Ingress", false);
 	cJSON_AddBoolToObject(cc.config, "ConfigOnly", false);
-	opts = kv_object(o->options);
+	opts = strv_kv_object(o->options);
 	cJSON_AddItemToObject(cc.config, "Options", opts);
-	cJSON_AddItemToObject(cc.config, "Labels", kv_object(o->labels));
+	cJSON_AddItemToObject(cc.config, "Labels", strv_kv_object(o->labels));
 
 	id = net_random_id();
 	r = cJSON_AddObjectToObject(cc.config, "Robbe");

@@ -203,6 +203,31 @@ bool strv_contains(char *const *v, const char *s)
 	return false;
 }
 
+cJSON *strv_kv_object(char *const *kv)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	for (size_t i = 0; kv && kv[i]; i++) {
+		const char *eq = strchr(kv[i], '=');
+		cleanup_free char *k = eq ? xstrndup(kv[i], (size_t) (eq - kv[i])) : xstrdup(kv[i]);
+
+		cJSON_DeleteItemFromObjectCaseSensitive(o, k);
+		cJSON_AddStringToObject(o, k, eq ? eq + 1 : "");
+	}
+	return o;
+}
+
+cJSON *json_object_parse(const char *text)
+{
+	cJSON *j = text ? cJSON_Parse(text) : NULL;
+
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		j = cJSON_CreateObject();
+	}
+	return j;
+}
+
 void sbuf_grow(struct sbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;

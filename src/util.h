@@ -127,6 +127,12 @@ void strv_push(char ***v, const char *s);
 void strv_push_take(char ***v, char *s);
 char **strv_dup(char *const *v);
 bool strv_contains(char *const *v, const char *s);
+/* "k=v" words ("k" alone: an empty value) as a JSON object of strings, in
+ * the words' order; a later word with the same key wins (--label, -o). */
+cJSON *strv_kv_object(char *const *kv);
+/* text (may be NULL) parsed as a JSON object: an empty object when it is
+ * missing, broken or something else than an object.  The caller frees it. */
+cJSON *json_object_parse(const char *text);
 
 /* Growable string buffer.  buf is always NUL-terminated once used. */
 struct sbuf {

@@ -133,13 +133,7 @@ static cJSON *kv_object(char *const *kv, bool null_if_empty)
 			return NULL;
 		return cJSON_CreateObject();
 	}
-	o = cJSON_CreateObject();
-	for (size_t i = 0; kv[i]; i++) {
-		const char *eq = strchr(kv[i], '=');
-		cleanup_free char *k = eq ? xstrndup(kv[i], (size_t) (eq - kv[i])) : xstrdup(kv[i]);
-		cJSON_DeleteItemFromObjectCaseSensitive(o, k);
-		cJSON_AddItemToObject(o, k, cJSON_CreateString(eq ? eq + 1 : ""));
-	}
+	o = strv_kv_object(kv);
 	cJSON *sorted = sorted_object(o);
 	cJSON_Delete(o);
 	return sorted;
