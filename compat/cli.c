@@ -286,24 +286,40 @@ static int run_leaf(struct cli_ctx *ctx, const struct command *row, int argc, ch
 	return rc;
 }
 
-/* The first word that is not an option (nor an option's value), or -1. */
-static int first_word(const struct opt_def *const *tables, int argc, char **argv)
+int cli_skip_options(const struct opt_def *const *tables, int from, int argc, char **argv, bool *help,
+		     bool *dashdash)
 {
-	for (int i = 0; i < argc; i++) {
+	for (int i = from; i < argc; i++) {
 		const char *a = argv[i];
 		const struct opt_def *d = NULL;
-		if (strcmp(a, "--") == 0)
-			return -1;
+
+		if (!strcmp(a, "--")) {
+			*dashdash = true;
+			return i + 1;
+		}
 		if (a[0] != '-' || a[1] == '\0')
 			return i;
 		if (a[1] == '-' && !strchr(a, '='))
 			d = opts_find_long(tables, a + 2, strlen(a + 2));
 		else if (a[1] != '-' && a[2] == '\0')
 			d = opts_find_short(tables, a[1]);
+		/* A table may declare --help itself; -h may mean something else
+		 * (run -h is --hostname). */
+		if (!strcmp(a, "--help") || (!d && !strcmp(a, "-h")))
+			*help = true;
 		if (d && opts_takes_value(d))
 			i++;
 	}
-	return -1;
+	return argc;
+}
+
+/* The first word that is not an option (nor an option's value), or -1. */
+static int first_word(const struct opt_def *const *tables, int argc, char **argv)
+{
+	bool help = false, dashdash = false;
+	int i = cli_skip_options(tables, 0, argc, argv, &help, &dashdash);
+
+	return dashdash || i >= argc ? -1 : i;
 }
 
 static int dispatch(struct cli_ctx *ctx, int argc, char **argv)

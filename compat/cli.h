@@ -144,6 +144,13 @@ const struct command *cli_resolve(const struct command *row);
 const struct command *cli_lookup(const char *path);
 /* A subcommand of `group` by name or alias. */
 const struct command *cli_find_sub(const struct command *group, const char *word);
+/* Scan argv[from..argc) as options of tables: the index of the first word
+ * that is neither an option nor an option's value (argc if none; the word
+ * after "--" counts as such a word, and *dashdash says so).  *help is set
+ * when --help (or -h, unless the table gives it another meaning) comes
+ * first.  Nothing is validated: the options are parsed for real later. */
+int cli_skip_options(const struct opt_def *const *tables, int from, int argc, char **argv, bool *help,
+		     bool *dashdash);
 /* True for a row that is a group (has a subcommand table). */
 bool cli_is_group(const struct command *c);
 /* Is the row listed in help for this program name? */

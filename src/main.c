@@ -17,38 +17,6 @@ static const char *const outside_userns[] = {
 	"config", "node", "secret", "service", "stack", "swarm", "bake",
 };
 
-/* Scan argv[from..argc) as options of tables: the index of the first word
- * that is neither an option nor an option's value (argc if none; the word
- * after "--" counts as such a word, and *dashdash says so).  *help is set
- * when --help (or -h, unless the table gives it another meaning) comes
- * first.  Nothing is validated: cli_main reports bad options later. */
-static int skip_options(const struct opt_def *const *tables, int from, int argc, char **argv, bool *help,
-			bool *dashdash)
-{
-	for (int i = from; i < argc; i++) {
-		const char *a = argv[i];
-		const struct opt_def *d = NULL;
-
-		if (!strcmp(a, "--")) {
-			*dashdash = true;
-			return i + 1;
-		}
-		if (a[0] != '-' || a[1] == '\0')
-			return i;
-		if (a[1] == '-' && !strchr(a, '='))
-			d = opts_find_long(tables, a + 2, strlen(a + 2));
-		else if (a[1] != '-' && a[2] == '\0')
-			d = opts_find_short(tables, a[1]);
-		/* A table may declare --help itself; -h may mean something else
-		 * (run -h is --hostname). */
-		if (!strcmp(a, "--help") || (!d && !strcmp(a, "-h")))
-			*help = true;
-		if (d && opts_takes_value(d))
-			i++;
-	}
-	return argc;
-}
-
 /* Does this command line need robbe's user namespace?  When unsure, yes:
  * running a storeless command inside costs a setns(); running a store
  * command outside would fail. */
@@ -56,7 +24,7 @@ static bool needs_userns(int argc, char **argv)
 {
 	const struct command *cur = &cli_root, *leaf;
 	bool help = false, dashdash = false;
-	int i = skip_options(cli_root.opts, 1, argc, argv, &help, &dashdash);
+	int i = cli_skip_options(cli_root.opts, 1, argc, argv, &help, &dashdash);
 
 	if (help || i >= argc)
 		return false;	/* help, or just "robbe" */
@@ -71,7 +39,7 @@ static bool needs_userns(int argc, char **argv)
 					return false;
 		cur = sub;
 		if (cli_is_group(cur)) {
-			i = skip_options(cur->opts, i + 1, argc, argv, &help, &dashdash);
+			i = cli_skip_options(cur->opts, i + 1, argc, argv, &help, &dashdash);
 			if (help || i >= argc)
 				return false;	/* the group's help */
 		}
@@ -82,7 +50,7 @@ static bool needs_userns(int argc, char **argv)
 	/* `robbe rm --help` is help; `robbe run img sh --help` runs sh, and
 	 * nothing after "--" is an option. */
 	for (int at = i + 1; at < argc && !dashdash;) {
-		at = skip_options(leaf->opts, at, argc, argv, &help, &dashdash);
+		at = cli_skip_options(leaf->opts, at, argc, argv, &help, &dashdash);
 		if (help)
 			return false;
 		if (leaf->flags & CMD_STOP_AT_POSITIONAL)
