@@ -60,6 +60,9 @@ struct command {
 	 * root ("container ls").  Everything but name and flags comes from there. */
 	const char *canonical;
 	enum opt_complete complete;	/* what the positionals are */
+	/* What those after the first are, when they differ (network connect
+	 * NETWORK CONTAINER); COMPLETE_NONE: the same as the first. */
+	enum opt_complete complete_rest;
 };
 
 /* The root of the tree (commands.c). */

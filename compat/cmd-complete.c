@@ -253,7 +253,8 @@ void cli_complete(const char *prog, int nwords, char *const *words, struct sbuf 
 		sbuf_adds(out, ":file\n");
 		return;
 	}
-	add_kind(out, res->complete, NULL, "", cur);
+	add_kind(out, positionals >= 1 && res->complete_rest != COMPLETE_NONE ? res->complete_rest : res->complete,
+		 NULL, "", cur);
 }
 
 int cmd_complete(struct cli_ctx *ctx, robbe_error **err)

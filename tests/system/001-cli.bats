@@ -117,4 +117,16 @@ load helpers
 	run_robbe __complete volume rm compl
 	assert_contains "$output" "compl-vol"
 	run_robbe volume rm compl-vol
+	# network connect NETWORK CONTAINER: networks, then containers;
+	# network create NAME: nothing (a new name).
+	run_robbe create --name compl-ctr "$ROBBE_TEST_IMAGE" true
+	run_robbe __complete network connect ""
+	assert_output $'bridge\nhost\nnone'
+	run_robbe __complete network connect bridge compl
+	assert_output "compl-ctr"
+	run_robbe __complete network disconnect bridge ""
+	assert_output "compl-ctr"
+	run_robbe __complete network create ""
+	assert_output ""
+	run_robbe rm compl-ctr
 }
