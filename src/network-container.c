@@ -665,10 +665,14 @@ void network_teardown_by_id(struct container_env *env, const char *id)
 		return;
 	}
 	netns = jstr(j, "Netns");
-	if (netns)
-		net_wait_orphan_setups(netns);
 	entries = cJSON_GetObjectItemCaseSensitive(j, "Networks");
 	n = cJSON_GetArraySize(entries);
+	/* A setup not marked done may still run, its robbe killed. */
+	for (int i = 0; i < n && netns; i++)
+		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(entries, i), "SetupDone"))) {
+			net_wait_orphan_setups(netns);
+			break;
+		}
 	for (int i = n - 1; i >= 0; i--)
 		teardown_entry(env, netns, cJSON_GetArrayItem(entries, i));
 	net_netns_remove(netns);
@@ -746,6 +750,7 @@ static int setup_rootless(struct container_env *env, struct store_container *c, 
 		return -1;
 	if (net_netavark(env, "setup", netns, input, NULL, err) < 0)
 		return -1;
+	cJSON_AddTrueToObject(entry, "SetupDone");
 	cJSON_ArrayForEach(m, mappings) {
 		const cJSON *hp = cJSON_GetObjectItemCaseSensitive(m, "host_port");
 		const char *ip = cJSON_GetStringValue(cJSON_GetArrayItem(host_ips, i++));
@@ -761,7 +766,7 @@ static int setup_rootless(struct container_env *env, struct store_container *c, 
 		cJSON_AddItemToArray(forwards, cJSON_CreateNumber(id));
 	}
 	/* Journaled even on failure: the teardown that follows removes them. */
-	if (cJSON_GetArraySize(forwards) > 0 && net_journal_write(env, c->id, journal, rc < 0 ? &late : err) < 0)
+	if (net_journal_write(env, c->id, journal, rc < 0 ? &late : err) < 0)
 		return -1;
 	return rc;
 }
@@ -799,7 +804,9 @@ static int setup_one(struct container_env *env, struct store_container *c, const
 		return -1;
 	if (!strcmp(n->name, NETWORK_BRIDGE) && *bridge)
 		net_keep_bridge(bridge);
-	return 0;
+	/* Done: a teardown need not look for this setup still running. */
+	cJSON_AddTrueToObject(entry, "SetupDone");
+	return net_journal_write(env, c->id, journal, err);
 }
 
 /* The gateways of the networks with name resolution, for resolv.conf. */
